@@ -1,0 +1,150 @@
+package dev.coffer.node;
+
+import dev.coffer.node.net.ClientServer;
+import dev.coffer.node.net.RequestProcessor;
+import dev.coffer.node.raft.BlobStateMachine;
+import dev.coffer.node.raft.DiskLossRecovery;
+import dev.coffer.node.raft.RaftGateway;
+import dev.coffer.node.raft.RaftSettings;
+import dev.coffer.node.raft.WriteProposer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Coffer node: RocksDB state machine, Raft server and client front door, wired together.
+ * A node whose data directory is empty either founds a new cluster ({@code bootstrap}) or, if the
+ * cluster already exists, has lost its disk and rejoins through {@link DiskLossRecovery}.
+ */
+public final class CofferNode implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CofferNode.class);
+  /** Present while a node that lost its disk has not yet been made a voter again. */
+  static final String REJOIN_MARKER = "REJOINING";
+  private static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(10);
+
+  private final NodeConfig config;
+  private final BlobStateMachine stateMachine;
+  private final RaftGateway raft;
+  private final ExecutorService localReads;
+  private final ClientServer clientServer;
+  private final Thread rejoin;
+
+  private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, ExecutorService localReads,
+      ClientServer clientServer, Thread rejoin) {
+    this.config = config;
+    this.stateMachine = stateMachine;
+    this.raft = raft;
+    this.localReads = localReads;
+    this.clientServer = clientServer;
+    this.rejoin = rejoin;
+  }
+
+  /**
+   * Starts the node. {@code onStorageFailure} runs if the local store can no longer apply
+   * entries; the process should then stop, and the node is rebuilt from the others.
+   */
+  public static CofferNode start(NodeConfig config, Runnable onStorageFailure) throws IOException, InterruptedException {
+    Files.createDirectories(config.dataDir());
+    Path marker = config.dataDir().resolve(REJOIN_MARKER);
+    boolean noRaftState = isEmpty(config.raftDir());
+    if (noRaftState && !config.bootstrap()) {
+      // The marker holds the log index of the demotion, so a restart mid-rejoin resumes it.
+      Files.writeString(marker, "");
+      long demotedAt = new DiskLossRecovery(config).demoteSelf(REJOIN_TIMEOUT);
+      Files.writeString(marker, Long.toString(demotedAt));
+    }
+    boolean rejoining = Files.exists(marker);
+    long catchUpTo = rejoining ? Long.parseLong(Files.readString(marker).trim()) : 0;
+
+    BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure);
+    RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining);
+    WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes());
+    ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
+    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads);
+    ClientServer clientServer;
+    try {
+      clientServer = ClientServer.start(config.clientAddress(), config.maxFrameBytes(), processor);
+    } catch (RuntimeException e) {
+      raft.close();
+      localReads.shutdownNow();
+      throw new IOException("cannot listen for clients on " + config.clientAddress() + ": " + e.getMessage(), e);
+    }
+    Thread rejoin = null;
+    if (rejoining) {
+      rejoin = daemon("rejoin").newThread(() -> finishRejoin(config, raft, marker, catchUpTo));
+      rejoin.start();
+    }
+    LOG.info("Coffer node {} serving clients on {} (raft {}, data {}, max entry {} bytes)", config.nodeId(),
+        config.clientAddress(), config.raftAddress(), config.dataDir(), RaftSettings.maxEntryBytes(config));
+    return new CofferNode(config, stateMachine, raft, localReads, clientServer, rejoin);
+  }
+
+  private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker, long catchUpTo) {
+    DiskLossRecovery recovery = new DiskLossRecovery(config);
+    try {
+      recovery.awaitCaughtUp(catchUpTo, raft::appliedIndex, REJOIN_TIMEOUT);
+      recovery.promoteSelf(REJOIN_TIMEOUT);
+      Files.deleteIfExists(marker);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("Node {} could not finish rejoining; it stays a non-voting listener. Restart it to retry.",
+          config.nodeId(), e);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return true;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public BlobStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  public RaftGateway raft() {
+    return raft;
+  }
+
+  /** True while a node that lost its disk is still catching up as a listener. */
+  public boolean rejoining() {
+    return rejoin != null && rejoin.isAlive();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (rejoin != null) {
+      rejoin.interrupt();
+    }
+    clientServer.close();
+    raft.close();
+    localReads.shutdownNow();
+    try {
+      localReads.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

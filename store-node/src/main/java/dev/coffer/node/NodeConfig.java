@@ -1,0 +1,163 @@
+package dev.coffer.node;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Everything a node needs to start, read from a properties file (see docs/operations.md) with
+ * command-line overrides applied on top. Validates eagerly: a bad value fails at start-up with a
+ * message naming the key.
+ */
+public final class NodeConfig {
+  /** One member of the cluster: its Raft peer address and the address clients use. */
+  public record Peer(String id, String raftAddress, String clientAddress) {}
+
+  public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
+
+  private final String nodeId;
+  private final Path dataDir;
+  private final String clientAddress;
+  private final String raftAddress;
+  private final Map<String, Peer> peers;
+  private final int maxValueBytes;
+  private final Duration electionTimeoutMin;
+  private final Duration electionTimeoutMax;
+  private final long snapshotEveryEntries;
+  private final boolean bootstrap;
+
+  private NodeConfig(Properties p, boolean bootstrap) {
+    this.nodeId = required(p, "node.id");
+    this.dataDir = Path.of(required(p, "data.dir")).toAbsolutePath();
+    this.clientAddress = address(p, "client.address");
+    this.raftAddress = address(p, "raft.address");
+    this.maxValueBytes = intValue(p, "max.value.bytes", DEFAULT_MAX_VALUE_BYTES);
+    this.electionTimeoutMin = Duration.ofMillis(intValue(p, "election.timeout.min.ms", 1000));
+    this.electionTimeoutMax = Duration.ofMillis(intValue(p, "election.timeout.max.ms", 2000));
+    this.snapshotEveryEntries = intValue(p, "snapshot.every.entries", 10_000);
+    this.bootstrap = bootstrap;
+    this.peers = Collections.unmodifiableMap(parsePeers(p));
+    Peer self = peers.get(nodeId);
+    if (self == null) {
+      throw new IllegalArgumentException("peer." + nodeId + " is missing: the peer list must include this node");
+    }
+    if (!self.raftAddress().equals(raftAddress) || !self.clientAddress().equals(clientAddress)) {
+      throw new IllegalArgumentException("peer." + nodeId + "=" + self.raftAddress() + "," + self.clientAddress()
+          + " disagrees with raft.address=" + raftAddress + " / client.address=" + clientAddress);
+    }
+    if (electionTimeoutMin.compareTo(electionTimeoutMax) >= 0) {
+      throw new IllegalArgumentException("election.timeout.min.ms must be below election.timeout.max.ms");
+    }
+  }
+
+  /** Reads {@code file} (if not null), then applies {@code overrides} (same keys). */
+  public static NodeConfig load(Path file, Map<String, String> overrides, boolean bootstrap) throws IOException {
+    Properties p = new Properties();
+    if (file != null) {
+      try (Reader r = Files.newBufferedReader(file)) {
+        p.load(r);
+      }
+    }
+    overrides.forEach(p::setProperty);
+    return new NodeConfig(p, bootstrap);
+  }
+
+  public static NodeConfig of(Map<String, String> values, boolean bootstrap) {
+    Properties p = new Properties();
+    values.forEach(p::setProperty);
+    return new NodeConfig(p, bootstrap);
+  }
+
+  private static Map<String, Peer> parsePeers(Properties p) {
+    Map<String, Peer> peers = new LinkedHashMap<>();
+    p.stringPropertyNames().stream().filter(k -> k.startsWith("peer.")).sorted().forEach(k -> {
+      String id = k.substring("peer.".length());
+      String[] parts = p.getProperty(k).trim().split("\\s*,\\s*");
+      if (id.isEmpty() || parts.length != 2) {
+        throw new IllegalArgumentException(k + " must be RAFT_HOST:PORT,CLIENT_HOST:PORT, got '" + p.getProperty(k) + "'");
+      }
+      peers.put(id, new Peer(id, checkAddress(k, parts[0]), checkAddress(k, parts[1])));
+    });
+    if (peers.isEmpty()) {
+      throw new IllegalArgumentException("no peer.<id> entries: list every node of the cluster, this one included");
+    }
+    return peers;
+  }
+
+  private static String required(Properties p, String key) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException(key + " is required");
+    }
+    return v.trim();
+  }
+
+  private static String address(Properties p, String key) {
+    return checkAddress(key, required(p, key));
+  }
+
+  static String checkAddress(String key, String value) {
+    int colon = value.lastIndexOf(':');
+    try {
+      if (colon <= 0 || Integer.parseInt(value.substring(colon + 1)) <= 0
+          || Integer.parseInt(value.substring(colon + 1)) > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be HOST:PORT, got '" + value + "'");
+    }
+    return value;
+  }
+
+  private static int intValue(Properties p, String key, int defaultValue) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n <= 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
+    }
+  }
+
+  public static InetSocketAddress socketAddress(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  public String nodeId() { return nodeId; }
+  public Path dataDir() { return dataDir; }
+  public Path raftDir() { return dataDir.resolve("raft"); }
+  public Path dbDir() { return dataDir.resolve("db"); }
+  public Path snapshotDir() { return dataDir.resolve("snapshots"); }
+  public String clientAddress() { return clientAddress; }
+  public String raftAddress() { return raftAddress; }
+  public Map<String, Peer> peers() { return peers; }
+  public int maxValueBytes() { return maxValueBytes; }
+  /** A frame carries one request: the value plus keys and envelope, which are bounded by validation. */
+  public int maxFrameBytes() { return maxValueBytes + (64 << 10); }
+  public Duration electionTimeoutMin() { return electionTimeoutMin; }
+  public Duration electionTimeoutMax() { return electionTimeoutMax; }
+  public long snapshotEveryEntries() { return snapshotEveryEntries; }
+  /** True only on the first start of a brand-new cluster. */
+  public boolean bootstrap() { return bootstrap; }
+
+  /** The client address of a peer, or null when the id is unknown. */
+  public String clientAddressOf(String peerId) {
+    Peer peer = peers.get(Objects.requireNonNull(peerId));
+    return peer == null ? null : peer.clientAddress();
+  }
+}

@@ -1,0 +1,102 @@
+package dev.coffer.node;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The node process: {@code java -jar coffer-node.jar --config node.properties [--bootstrap]}. */
+@Command(name = "coffer-node", mixinStandardHelpOptions = true, version = "coffer-node 0.1.0",
+    description = "Runs one Coffer node: a Raft replica of the blob store that serves clients.",
+    footer = "%nSettings come from the --config file; the options below override them.")
+public final class NodeMain implements Callable<Integer> {
+  /** Exit status when the local store fails: the process stops and is rebuilt from its peers. */
+  static final int EXIT_STORAGE_FAILURE = 70;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "properties file (see docs/operations.md)")
+  Path config;
+
+  @Option(names = "--bootstrap", description = "first start of a brand-new cluster: format empty storage "
+      + "instead of treating it as a lost disk to rebuild from the other nodes")
+  boolean bootstrap;
+
+  @Option(names = "--id", description = "node id (node.id)")
+  String id;
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "data directory (data.dir)")
+  String dataDir;
+
+  @Option(names = "--client-address", paramLabel = "HOST:PORT", description = "client.address")
+  String clientAddress;
+
+  @Option(names = "--raft-address", paramLabel = "HOST:PORT", description = "raft.address")
+  String raftAddress;
+
+  @Option(names = "--peer", paramLabel = "ID=RAFT_HOST:PORT,CLIENT_HOST:PORT",
+      description = "a cluster member (peer.ID); repeat for each, this node included")
+  List<String> peers = List.of();
+
+  @Option(names = "--max-value-bytes", paramLabel = "N", description = "largest value accepted (max.value.bytes)")
+  Integer maxValueBytes;
+
+  @Override
+  public Integer call() throws Exception {
+    Map<String, String> overrides = new LinkedHashMap<>();
+    putIfSet(overrides, "node.id", id);
+    putIfSet(overrides, "data.dir", dataDir);
+    putIfSet(overrides, "client.address", clientAddress);
+    putIfSet(overrides, "raft.address", raftAddress);
+    putIfSet(overrides, "max.value.bytes", maxValueBytes == null ? null : maxValueBytes.toString());
+    for (String peer : peers) {
+      int eq = peer.indexOf('=');
+      if (eq <= 0) {
+        throw new CommandLine.ParameterException(new CommandLine(this), "--peer must be ID=RAFT_HOST:PORT,CLIENT_HOST:PORT");
+      }
+      overrides.put("peer." + peer.substring(0, eq), peer.substring(eq + 1));
+    }
+    NodeConfig nodeConfig = NodeConfig.load(config, overrides, bootstrap);
+    System.setProperty("coffer.node.id", nodeConfig.nodeId());
+    Logger log = LoggerFactory.getLogger(NodeMain.class);
+
+    CofferNode node = CofferNode.start(nodeConfig, () -> {
+      log.error("Stopping node {}: its storage failed (see above). Restart it to rebuild it from the others.",
+          nodeConfig.nodeId());
+      Runtime.getRuntime().halt(EXIT_STORAGE_FAILURE);
+    });
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Shutting down node {}", nodeConfig.nodeId());
+      try {
+        node.close();
+      } catch (Exception e) {
+        log.warn("Error while shutting down", e);
+      }
+      stopped.countDown();
+    }, "shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private static void putIfSet(Map<String, String> map, String key, String value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new NodeMain());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("coffer-node: " + (e instanceof IllegalArgumentException ? "bad configuration: " : "")
+          + e.getMessage());
+      return 1;
+    });
+    System.exit(cli.execute(args));
+  }
+}

@@ -1,0 +1,162 @@
+package dev.coffer.node.net;
+
+import dev.coffer.node.NodeConfig;
+import dev.coffer.node.raft.BlobStateMachine;
+import dev.coffer.node.raft.ClusterRejectedException;
+import dev.coffer.node.raft.RaftGateway;
+import dev.coffer.node.raft.WriteProposer;
+import dev.coffer.node.storage.Validation;
+import dev.coffer.proto.Command;
+import dev.coffer.proto.PutRequest;
+import dev.coffer.proto.Request;
+import dev.coffer.proto.Response;
+import dev.coffer.proto.Status;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers one client request: validates it (bad input never reaches the Raft log), sends writes
+ * to group commit and reads through ReadIndex (or the local store for stale reads), and turns
+ * every failure into a status. Never blocks the calling thread.
+ */
+public final class RequestProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
+  /** Writes are refused when the data directory's disk has less than this free. */
+  static final long DISK_RESERVE_BYTES = 256L << 20;
+
+  private final NodeConfig config;
+  private final RaftGateway raft;
+  private final WriteProposer writes;
+  private final BlobStateMachine stateMachine;
+  private final Executor localReads;
+
+  public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
+      Executor localReads) {
+    this.config = config;
+    this.raft = raft;
+    this.writes = writes;
+    this.stateMachine = stateMachine;
+    this.localReads = localReads;
+  }
+
+  public CompletableFuture<Response> process(Request request) {
+    CompletableFuture<Response> answer;
+    try {
+      answer = dispatch(request);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer.exceptionally(this::fromFailure)
+        .thenApply(r -> r.toBuilder().setRequestId(request.getRequestId()).build());
+  }
+
+  private CompletableFuture<Response> dispatch(Request request) {
+    return switch (request.getOpCase()) {
+      case PUT -> write(rejectPut(request.getPut()), Command.newBuilder().setPut(request.getPut()).build());
+      case DELETE -> write(Validation.checkDelete(request.getDelete()).map(RequestProcessor::invalid),
+          Command.newBuilder().setDelete(request.getDelete()).build());
+      case GET -> read(request, request.getGet().getStaleOk(),
+          Validation.checkUser(request.getGet().getUser()).or(() -> Validation.checkKey(request.getGet().getKey())));
+      case HEAD -> read(request, request.getHead().getStaleOk(),
+          Validation.checkUser(request.getHead().getUser()).or(() -> Validation.checkKey(request.getHead().getKey())));
+      case LIST -> read(request, request.getList().getStaleOk(), Validation.checkUser(request.getList().getUser()));
+      case USAGE -> read(request, request.getUsage().getStaleOk(), Validation.checkUser(request.getUsage().getUser()));
+      case STATUS -> CompletableFuture.completedFuture(
+          Response.newBuilder().setStatus(Status.OK).setStatusResult(raft.status()).build());
+      case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
+          "the request names no operation this node knows; is the client newer than the node?"));
+    };
+  }
+
+  private Optional<Response> rejectPut(PutRequest put) {
+    Optional<String> invalid = Validation.checkPut(put);
+    if (invalid.isPresent()) {
+      return invalid.map(RequestProcessor::invalid);
+    }
+    if (put.getValue().size() > config.maxValueBytes()) {
+      return Optional.of(error(Status.VALUE_TOO_LARGE, "value of " + put.getValue().size()
+          + " bytes exceeds this cluster's limit of " + config.maxValueBytes() + " bytes"));
+    }
+    if (Validation.crc32c(put.getValue()) != put.getCrc32C()) {
+      return Optional.of(error(Status.CORRUPT_DATA,
+          "the value's CRC32C does not match the checksum sent with it; it was damaged on the way"));
+    }
+    return Optional.empty();
+  }
+
+  private CompletableFuture<Response> write(Optional<Response> rejection, Command command) {
+    if (rejection.isPresent()) {
+      return done(rejection.get());
+    }
+    if (!raft.isLeader()) {
+      return done(notLeader());
+    }
+    Optional<Response> diskFull = checkDiskSpace();
+    if (diskFull.isPresent()) {
+      return done(diskFull.get());
+    }
+    return writes.submit(command);
+  }
+
+  private CompletableFuture<Response> read(Request request, boolean staleOk, Optional<String> invalid) {
+    if (invalid.isPresent()) {
+      return done(invalid(invalid.get()));
+    }
+    if (staleOk) {
+      return CompletableFuture.supplyAsync(() -> stateMachine.read(request), localReads);
+    }
+    if (!raft.isLeader()) {
+      return done(notLeader());
+    }
+    return raft.linearizableRead(request);
+  }
+
+  private Optional<Response> checkDiskSpace() {
+    try {
+      long free = Files.getFileStore(config.dataDir()).getUsableSpace();
+      if (free < DISK_RESERVE_BYTES) {
+        return Optional.of(error(Status.UNAVAILABLE, "node " + config.nodeId() + " has only " + (free >> 20)
+            + " MiB of disk left; writes are refused until space is freed"));
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.of(error(Status.UNAVAILABLE, "cannot check free disk space: " + e.getMessage()));
+    }
+  }
+
+  private Response notLeader() {
+    String leader = raft.leaderClientAddress();
+    return Response.newBuilder().setStatus(Status.NOT_LEADER).setLeaderAddress(leader)
+        .setErrorMessage("node " + config.nodeId() + " is not the leader"
+            + (leader.isEmpty() ? "; no leader is known yet" : "; the leader is at " + leader))
+        .build();
+  }
+
+  private Response fromFailure(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof ClusterRejectedException rejected) {
+      return Response.newBuilder().setStatus(rejected.status()).setErrorMessage(rejected.getMessage())
+          .setLeaderAddress(rejected.leaderAddress()).build();
+    }
+    LOG.error("Request failed inside the node", cause);
+    return error(Status.INTERNAL, "internal error on node " + config.nodeId() + ": " + cause);
+  }
+
+  private static Response invalid(String message) {
+    return error(Status.INVALID_ARGUMENT, message);
+  }
+
+  private static Response error(Status status, String message) {
+    return Response.newBuilder().setStatus(status).setErrorMessage(message).build();
+  }
+
+  private static CompletableFuture<Response> done(Response response) {
+    return CompletableFuture.completedFuture(response);
+  }
+}

@@ -1,0 +1,203 @@
+package dev.coffer.node.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.coffer.node.NodeConfig;
+import dev.coffer.proto.CommandResults;
+import dev.coffer.proto.LogEntry;
+import dev.coffer.proto.PeerInfo;
+import dev.coffer.proto.Request;
+import dev.coffer.proto.Response;
+import dev.coffer.proto.StatusResult;
+import dev.coffer.proto.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.RaftException;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+
+/**
+ * The node's door into its Raft group: proposes log entries, runs ReadIndex reads and reports
+ * the Raft state. Requests go straight to the local {@link RaftServer}, no RPC in between.
+ */
+public final class RaftGateway implements AutoCloseable {
+  /** Every Coffer cluster runs one Raft group with this id. */
+  public static final RaftGroupId GROUP_ID =
+      RaftGroupId.valueOf(UUID.fromString("c0ffe500-0000-4000-8000-000000000001"));
+
+  private final NodeConfig config;
+  private final RaftServer server;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+
+  private RaftGateway(NodeConfig config, RaftServer server) {
+    this.config = config;
+    this.server = server;
+  }
+
+  /**
+   * Starts the Raft server. {@code format} creates new Raft storage; otherwise the existing log
+   * is recovered. When {@code asListener} is set this node starts as a non-voting member.
+   */
+  public static RaftGateway start(NodeConfig config, BlobStateMachine stateMachine, boolean format,
+      boolean asListener) throws IOException {
+    RaftServer server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(config.nodeId()))
+        .setGroup(group(config, asListener ? config.nodeId() : null))
+        .setStateMachine(stateMachine)
+        .setProperties(RaftSettings.serverProperties(config))
+        .setOption(format ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+        .build();
+    server.start();
+    return new RaftGateway(config, server);
+  }
+
+  /** The group of every configured peer; {@code listenerId} (may be null) starts as a listener. */
+  public static RaftGroup group(NodeConfig config, String listenerId) {
+    List<RaftPeer> peers = new ArrayList<>();
+    for (NodeConfig.Peer p : config.peers().values()) {
+      peers.add(peer(p, p.id().equals(listenerId) ? RaftPeerRole.LISTENER : RaftPeerRole.FOLLOWER));
+    }
+    return RaftGroup.valueOf(GROUP_ID, peers);
+  }
+
+  static RaftPeer peer(NodeConfig.Peer p, RaftPeerRole role) {
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setStartupRole(role).build();
+  }
+
+  public RaftServer.Division division() {
+    try {
+      return server.getDivision(GROUP_ID);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Raft group is not running on this node", e);
+    }
+  }
+
+  public boolean isLeader() {
+    return division().getInfo().isLeader();
+  }
+
+  public Optional<String> leaderId() {
+    RaftPeerId leader = division().getInfo().getLeaderId();
+    return leader == null ? Optional.empty() : Optional.of(leader.toString());
+  }
+
+  /** The leader's client address, or "" when no leader is known. */
+  public String leaderClientAddress() {
+    return leaderId().map(config::clientAddressOf).orElse("");
+  }
+
+  public long appliedIndex() {
+    return division().getInfo().getLastAppliedIndex();
+  }
+
+  /** Proposes one log entry; completes with the per-command results once it is committed and applied. */
+  public CompletableFuture<CommandResults> propose(LogEntry entry) {
+    return submit(ProtoBridge.toMessage(entry), RaftClientRequest.writeRequestType())
+        .thenApply(message -> parse(message, CommandResults.parser()));
+  }
+
+  /** Runs a read through ReadIndex: the answer reflects every write committed before it started. */
+  public CompletableFuture<Response> linearizableRead(Request read) {
+    return submit(ProtoBridge.toMessage(read), RaftClientRequest.readRequestType())
+        .thenApply(message -> parse(message, Response.parser()));
+  }
+
+  private CompletableFuture<Message> submit(Message message, RaftClientRequest.Type type) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(RaftPeerId.valueOf(config.nodeId()))
+        .setGroupId(GROUP_ID)
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(message)
+        .setType(type)
+        .build();
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(request);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(rejected(e));
+    }
+    return reply.handle((r, error) -> {
+      if (error != null) {
+        throw rejected(error);
+      }
+      if (!r.isSuccess()) {
+        throw rejected(r.getException());
+      }
+      return r.getMessage();
+    });
+  }
+
+  private ClusterRejectedException rejected(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (cause instanceof ClusterRejectedException c) {
+      return c;
+    }
+    if (cause instanceof NotLeaderException notLeader) {
+      RaftPeer suggested = notLeader.getSuggestedLeader();
+      String address = suggested == null ? "" : config.clientAddressOf(suggested.getId().toString());
+      return new ClusterRejectedException(Status.NOT_LEADER, "node " + config.nodeId() + " is not the leader", address);
+    }
+    String what = cause instanceof RaftException ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
+        : String.valueOf(cause);
+    return new ClusterRejectedException(Status.UNAVAILABLE, "the cluster could not complete the request (" + what + ")",
+        leaderClientAddress());
+  }
+
+  private static <T> T parse(Message message, com.google.protobuf.Parser<T> parser) {
+    try {
+      return ProtoBridge.parse(parser, message.getContent());
+    } catch (InvalidProtocolBufferException e) {
+      throw new ClusterRejectedException(Status.INTERNAL, "unreadable reply from the state machine: " + e.getMessage(), "");
+    }
+  }
+
+  /** This node's view of the cluster. */
+  public StatusResult status() {
+    RaftServer.Division d = division();
+    StatusResult.Builder status = StatusResult.newBuilder()
+        .setNodeId(config.nodeId())
+        .setRole(d.getInfo().getCurrentRole().name())
+        .setTerm(d.getInfo().getCurrentTerm())
+        .setCommitIndex(d.getRaftLog().getLastCommittedIndex())
+        .setAppliedIndex(d.getInfo().getLastAppliedIndex())
+        .setClientAddress(config.clientAddress())
+        .setLeaderId(leaderId().orElse(""));
+    RaftConfiguration conf = d.getRaftConf();
+    addPeers(status, conf.getCurrentPeers(RaftPeerRole.FOLLOWER), true);
+    addPeers(status, conf.getCurrentPeers(RaftPeerRole.LISTENER), false);
+    return status.build();
+  }
+
+  private void addPeers(StatusResult.Builder status, Iterable<RaftPeer> peers, boolean voter) {
+    for (RaftPeer p : peers) {
+      String id = p.getId().toString();
+      String client = config.clientAddressOf(id);
+      status.addPeers(PeerInfo.newBuilder().setId(id).setRaftAddress(p.getAddress())
+          .setClientAddress(client == null ? "" : client).setVoter(voter));
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}

@@ -1,0 +1,244 @@
+package dev.coffer.node.storage;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Parser;
+import dev.coffer.proto.Command;
+import dev.coffer.proto.DeleteRequest;
+import dev.coffer.proto.DeleteResult;
+import dev.coffer.proto.ObjectMeta;
+import dev.coffer.proto.PutRequest;
+import dev.coffer.proto.PutResult;
+import dev.coffer.proto.Response;
+import dev.coffer.proto.SessionRecord;
+import dev.coffer.proto.Status;
+import dev.coffer.proto.UsageResult;
+import dev.coffer.proto.WriteId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatchWithIndex;
+
+/**
+ * Applies the commands of one log entry into a write batch. Reads go through the batch first
+ * ({@code getFromBatchAndDB}), so a command sees the effects of the earlier commands of the same
+ * entry. Uses nothing but the entry (index, timestamp, commands) and the stored state: every
+ * replica computes the same batch and the same responses.
+ */
+final class CommandApplier {
+
+  private final RocksDB db;
+  private final ColumnFamilies cf;
+  private final WriteBatchWithIndex batch;
+  private final ReadOptions readOptions;
+  private final long index;
+  private final long timestampMillis;
+
+  CommandApplier(RocksDB db, ColumnFamilies cf, WriteBatchWithIndex batch,
+      ReadOptions readOptions, long index, long timestampMillis) {
+    this.db = db;
+    this.cf = cf;
+    this.batch = batch;
+    this.readOptions = readOptions;
+    this.index = index;
+    this.timestampMillis = timestampMillis;
+  }
+
+  List<Response> applyAll(List<Command> commands) throws RocksDBException {
+    List<Response> responses = new ArrayList<>(commands.size());
+    for (Command command : commands) {
+      responses.add(applyOnce(command));
+    }
+    return responses;
+  }
+
+  /** Exactly-once wrapper: a write id seen before gets its first response back. */
+  private Response applyOnce(Command command) throws RocksDBException {
+    WriteId writeId = writeIdOf(command);
+    Optional<String> badWriteId = Validation.checkWriteId(writeId);
+    if (badWriteId.isPresent()) {
+      return failure(Status.INVALID_ARGUMENT, badWriteId.get());
+    }
+    if (writeId.getClientId().isEmpty()) {
+      return execute(command);
+    }
+    byte[] sessionKey = StoreKeys.session(writeId.getClientId(), writeId.getSequence());
+    byte[] seen = read(cf.sessions(), sessionKey);
+    if (seen != null) {
+      return parse(SessionRecord.parser(), seen, "session record").getResponse();
+    }
+    Response response = execute(command);
+    SessionRecord record = SessionRecord.newBuilder()
+        .setResponse(response).setTimestampMillis(timestampMillis).build();
+    batch.put(cf.sessions(), sessionKey, record.toByteArray());
+    forgetSessionsBelow(writeId.getClientId(), writeId.getAckedBelow());
+    return response;
+  }
+
+  private Response execute(Command command) throws RocksDBException {
+    switch (command.getOpCase()) {
+      case PUT:
+        return put(command.getPut());
+      case DELETE:
+        return delete(command.getDelete());
+      default:
+        return failure(Status.UNKNOWN_OPERATION, "the command names no known operation");
+    }
+  }
+
+  private Response put(PutRequest put) throws RocksDBException {
+    Optional<String> invalid = Validation.checkPut(put);
+    if (invalid.isPresent()) {
+      return failure(Status.INVALID_ARGUMENT, invalid.get());
+    }
+    int actualCrc = Validation.crc32c(put.getValue());
+    if (actualCrc != put.getCrc32C()) {
+      return failure(Status.CORRUPT_DATA, String.format(
+          "value checksum mismatch: request says crc32c %08x, value has %08x",
+          put.getCrc32C(), actualCrc));
+    }
+    byte[] objectKey = StoreKeys.object(put.getUser(), put.getKey());
+    ObjectMeta current = readMeta(objectKey);
+    if (put.getIfAbsent() && current != null) {
+      return failure(Status.VERSION_CONFLICT,
+          "key already exists (version " + current.getVersion() + ")");
+    }
+    Optional<String> conflict = versionConflict(put.getIfVersion(), current);
+    if (conflict.isPresent()) {
+      return failure(Status.VERSION_CONFLICT, conflict.get());
+    }
+    ObjectMeta meta = ObjectMeta.newBuilder()
+        .setKey(put.getKey())
+        .setVersion(index)
+        .setSize(put.getValue().size())
+        .setCrc32C(actualCrc)
+        .setCreatedMillis(current != null ? current.getCreatedMillis() : timestampMillis)
+        .setModifiedMillis(timestampMillis)
+        .build();
+    batch.put(cf.meta(), objectKey, meta.toByteArray());
+    batch.put(cf.data(), objectKey, put.getValue().toByteArray());
+    long oldSize = current != null ? current.getSize() : 0;
+    addUsage(put.getUser(), meta.getSize() - oldSize, current != null ? 0 : 1);
+    return Response.newBuilder().setStatus(Status.OK)
+        .setPut(PutResult.newBuilder().setMeta(meta)).build();
+  }
+
+  private Response delete(DeleteRequest delete) throws RocksDBException {
+    Optional<String> invalid = Validation.checkDelete(delete);
+    if (invalid.isPresent()) {
+      return failure(Status.INVALID_ARGUMENT, invalid.get());
+    }
+    byte[] objectKey = StoreKeys.object(delete.getUser(), delete.getKey());
+    ObjectMeta current = readMeta(objectKey);
+    Optional<String> conflict = versionConflict(delete.getIfVersion(), current);
+    if (conflict.isPresent()) {
+      return failure(Status.VERSION_CONFLICT, conflict.get());
+    }
+    if (current == null) {
+      return Response.newBuilder().setStatus(Status.OK)
+          .setDelete(DeleteResult.newBuilder().setExisted(false)).build();
+    }
+    batch.delete(cf.meta(), objectKey);
+    batch.delete(cf.data(), objectKey);
+    addUsage(delete.getUser(), -current.getSize(), -1);
+    return Response.newBuilder().setStatus(Status.OK)
+        .setDelete(DeleteResult.newBuilder().setExisted(true).setVersion(index)).build();
+  }
+
+  /** The if_version condition: 0 means none; otherwise the key must exist at that version. */
+  private static Optional<String> versionConflict(long ifVersion, ObjectMeta current) {
+    if (ifVersion == 0) {
+      return Optional.empty();
+    }
+    if (current == null) {
+      return Optional.of("expected version " + Long.toUnsignedString(ifVersion)
+          + " but the key does not exist");
+    }
+    if (current.getVersion() != ifVersion) {
+      return Optional.of("expected version " + Long.toUnsignedString(ifVersion)
+          + " but the current version is " + Long.toUnsignedString(current.getVersion()));
+    }
+    return Optional.empty();
+  }
+
+  private void addUsage(String user, long bytesDelta, long objectsDelta) throws RocksDBException {
+    byte[] usageKey = StoreKeys.usage(user);
+    byte[] stored = read(cf.usage(), usageKey);
+    UsageResult old = stored == null
+        ? UsageResult.getDefaultInstance()
+        : parse(UsageResult.parser(), stored, "usage of user " + user);
+    long objects = old.getObjects() + objectsDelta;
+    long bytes = old.getBytes() + bytesDelta;
+    if (objects == 0 && bytes == 0) {
+      // A user with nothing stored has no usage record, as if never seen.
+      batch.delete(cf.usage(), usageKey);
+    } else {
+      batch.put(cf.usage(), usageKey,
+          UsageResult.newBuilder().setBytes(bytes).setObjects(objects).build().toByteArray());
+    }
+  }
+
+  /**
+   * Drops the client's session records with sequence below {@code ackedBelow}: the client has
+   * had those answers, so it will not retry them (a re-sent old sequence is then a new write).
+   * Keys are collected first because changing the batch under its own iterator is unsafe.
+   */
+  private void forgetSessionsBelow(String clientId, long ackedBelow) throws RocksDBException {
+    if (ackedBelow == 0) {
+      return;
+    }
+    byte[] prefix = StoreKeys.sessionPrefix(clientId);
+    List<byte[]> forgotten = new ArrayList<>();
+    try (RocksIterator base = db.newIterator(cf.sessions(), readOptions);
+        RocksIterator it = batch.newIteratorWithBase(cf.sessions(), base, readOptions)) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.startsWith(key, prefix)
+            || Long.compareUnsigned(StoreKeys.sessionSequence(key), ackedBelow) >= 0) {
+          break;
+        }
+        forgotten.add(key);
+      }
+      it.status();
+    }
+    for (byte[] key : forgotten) {
+      batch.delete(cf.sessions(), key);
+    }
+  }
+
+  private ObjectMeta readMeta(byte[] objectKey) throws RocksDBException {
+    byte[] stored = read(cf.meta(), objectKey);
+    return stored == null ? null : parse(ObjectMeta.parser(), stored, "object metadata");
+  }
+
+  private byte[] read(ColumnFamilyHandle family, byte[] key) throws RocksDBException {
+    return batch.getFromBatchAndDB(db, family, readOptions, key);
+  }
+
+  private static WriteId writeIdOf(Command command) {
+    switch (command.getOpCase()) {
+      case PUT:
+        return command.getPut().getWriteId();
+      case DELETE:
+        return command.getDelete().getWriteId();
+      default:
+        return WriteId.getDefaultInstance();
+    }
+  }
+
+  private static Response failure(Status status, String message) {
+    return Response.newBuilder().setStatus(status).setErrorMessage(message).build();
+  }
+
+  static <T> T parse(Parser<T> parser, byte[] stored, String what) {
+    try {
+      return parser.parseFrom(stored);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StorageException("stored " + what + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,173 @@
+package dev.coffer.node.storage;
+
+import static dev.coffer.node.storage.CommandApplier.parse;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import dev.coffer.proto.GetResult;
+import dev.coffer.proto.ListResult;
+import dev.coffer.proto.ObjectMeta;
+import dev.coffer.proto.UsageResult;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Snapshot;
+
+/**
+ * Reads from one consistent RocksDB snapshot: every answer of one view, including
+ * {@link #appliedIndex()}, reflects the same applied log entry. Safe to use from any thread;
+ * close it (it pins the snapshot) before the store is closed.
+ */
+public final class ReadView implements AutoCloseable {
+
+  private final RocksDB db;
+  private final ColumnFamilies cf;
+  private final Snapshot snapshot;
+  private final ReadOptions options;
+
+  ReadView(RocksDB db, ColumnFamilies cf) {
+    this.db = db;
+    this.cf = cf;
+    this.snapshot = db.getSnapshot();
+    this.options = new ReadOptions().setSnapshot(snapshot);
+  }
+
+  /** The (term, index) this view reflects. */
+  AppliedPosition appliedPosition() {
+    return AppliedPosition.decode(
+        read(cf.defaults(), StoreKeys.APPLIED_POSITION, "applied position"));
+  }
+
+  /** The log index of the last entry this view reflects; 0 for an empty store. */
+  public long appliedIndex() {
+    return appliedPosition().index();
+  }
+
+  public Optional<ObjectMeta> head(String user, ByteString key) {
+    byte[] stored = read(cf.meta(), objectKey(user, key), "object metadata");
+    return stored == null
+        ? Optional.empty()
+        : Optional.of(parse(ObjectMeta.parser(), stored, "object metadata"));
+  }
+
+  public Optional<GetResult> get(String user, ByteString key) {
+    byte[] objectKey = objectKey(user, key);
+    byte[] meta = read(cf.meta(), objectKey, "object metadata");
+    if (meta == null) {
+      return Optional.empty();
+    }
+    byte[] value = read(cf.data(), objectKey, "object value");
+    if (value == null) {
+      throw new StorageException("the value of an object with metadata is missing (user "
+          + user + ", key of " + key.size() + " bytes)");
+    }
+    return Optional.of(GetResult.newBuilder()
+        .setMeta(parse(ObjectMeta.parser(), meta, "object metadata"))
+        .setValue(UnsafeByteOperations.unsafeWrap(value)) // fresh array, owned by no one else
+        .build());
+  }
+
+  /**
+   * Up to {@code limit} objects of {@code user} whose keys start with {@code prefix} and sort
+   * strictly after {@code startAfter} (empty = from the first), in unsigned byte order of keys.
+   * {@code truncated} is set when more keys match.
+   */
+  public ListResult list(String user, ByteString prefix, ByteString startAfter, int limit) {
+    checkUser(user);
+    if (limit < 1) {
+      throw new IllegalArgumentException("list limit must be at least 1, got " + limit);
+    }
+    byte[] matching = StoreKeys.objectPrefix(user, prefix);
+    boolean afterPrefix =
+        ByteString.unsignedLexicographicalComparator().compare(startAfter, prefix) >= 0;
+    byte[] skipped = StoreKeys.object(user, startAfter);
+    ListResult.Builder result = ListResult.newBuilder();
+    try (RocksIterator it = db.newIterator(cf.meta(), options)) {
+      for (it.seek(afterPrefix ? skipped : matching); it.isValid(); it.next()) {
+        byte[] key = it.key();
+        if (!StoreKeys.startsWith(key, matching)) {
+          break;
+        }
+        if (afterPrefix && Arrays.equals(key, skipped)) {
+          continue;
+        }
+        if (result.getObjectsCount() == limit) {
+          result.setTruncated(true);
+          break;
+        }
+        result.addObjects(parse(ObjectMeta.parser(), it.value(), "object metadata"));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("RocksDB list for user " + user + " failed: " + e.getMessage(), e);
+    }
+    return result.build();
+  }
+
+  /** Bytes and objects stored by {@code user}; zeros for a user never seen. */
+  public UsageResult usage(String user) {
+    checkUser(user);
+    byte[] stored = read(cf.usage(), StoreKeys.usage(user), "usage");
+    return stored == null
+        ? UsageResult.getDefaultInstance()
+        : parse(UsageResult.parser(), stored, "usage of user " + user);
+  }
+
+  /** Feeds every (column family name, key, value) of the snapshot, in order, to {@code digest}. */
+  void digestInto(MessageDigest digest) {
+    List<ColumnFamilyHandle> handles = cf.all();
+    for (int i = 0; i < handles.size(); i++) {
+      digest.update((byte) 'C');
+      framed(digest, StoreKeys.COLUMN_FAMILIES.get(i).getBytes(StandardCharsets.UTF_8));
+      try (RocksIterator it = db.newIterator(handles.get(i), options)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          digest.update((byte) 'E');
+          framed(digest, it.key());
+          framed(digest, it.value());
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new StorageException("RocksDB scan for the digest failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    options.close();
+    db.releaseSnapshot(snapshot);
+  }
+
+  private static void framed(MessageDigest digest, byte[] bytes) {
+    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+    digest.update(bytes);
+  }
+
+  private byte[] read(ColumnFamilyHandle family, byte[] key, String what) {
+    try {
+      return db.get(family, options, key);
+    } catch (RocksDBException e) {
+      throw new StorageException("RocksDB read of " + what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] objectKey(String user, ByteString key) {
+    checkUser(user);
+    return StoreKeys.object(user, key);
+  }
+
+  /** Guards the key layout: a user id holding 0x00 could reach another user's keys. */
+  private static void checkUser(String user) {
+    Validation.checkUser(user).ifPresent(message -> {
+      throw new IllegalArgumentException(message);
+    });
+  }
+}

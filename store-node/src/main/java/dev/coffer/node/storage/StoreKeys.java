@@ -1,0 +1,85 @@
+package dev.coffer.node.storage;
+
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.rocksdb.RocksDB;
+
+/**
+ * Names of the column families and the byte layout of their keys.
+ *
+ * <p>User ids and client ids never contain 0x00 (see {@link Validation}), so a 0x00 after them
+ * makes every composite key unambiguous and keeps one user's (or client's) keys contiguous and
+ * in byte order.
+ */
+final class StoreKeys {
+
+  /** Holds the applied (term, index) under {@link #APPLIED_POSITION}. */
+  static final String DEFAULT_CF = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
+  /** user 0x00 key → serialized ObjectMeta. */
+  static final String META_CF = "meta";
+  /** user 0x00 key → value bytes. */
+  static final String DATA_CF = "data";
+  /** user → serialized UsageResult. */
+  static final String USAGE_CF = "usage";
+  /** client id 0x00 sequence (8 bytes, big-endian) → serialized SessionRecord. */
+  static final String SESSIONS_CF = "sessions";
+
+  /** Every column family, in the order the store opens them and the digest visits them. */
+  static final List<String> COLUMN_FAMILIES =
+      List.of(DEFAULT_CF, META_CF, DATA_CF, USAGE_CF, SESSIONS_CF);
+
+  static final byte[] APPLIED_POSITION = "applied-position".getBytes(StandardCharsets.US_ASCII);
+
+  private static final byte SEPARATOR = 0;
+
+  private StoreKeys() {}
+
+  /** Key of an object in the meta and data families. */
+  static byte[] object(String user, ByteString key) {
+    return userScoped(user, key);
+  }
+
+  /** Every object key of {@code user} whose key starts with {@code prefix} starts with this. */
+  static byte[] objectPrefix(String user, ByteString prefix) {
+    return userScoped(user, prefix);
+  }
+
+  static byte[] usage(String user) {
+    return user.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static byte[] session(String clientId, long sequence) {
+    byte[] prefix = sessionPrefix(clientId);
+    return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(sequence).array();
+  }
+
+  /** Every session key of {@code clientId} starts with this. */
+  static byte[] sessionPrefix(String clientId) {
+    byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+    byte[] prefix = Arrays.copyOf(id, id.length + 1);
+    prefix[id.length] = SEPARATOR;
+    return prefix;
+  }
+
+  /** The sequence number of a key made by {@link #session}. */
+  static long sessionSequence(byte[] sessionKey) {
+    return ByteBuffer.wrap(sessionKey, sessionKey.length - Long.BYTES, Long.BYTES).getLong();
+  }
+
+  static boolean startsWith(byte[] bytes, byte[] prefix) {
+    return bytes.length >= prefix.length
+        && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  private static byte[] userScoped(String user, ByteString tail) {
+    byte[] userBytes = user.getBytes(StandardCharsets.UTF_8);
+    byte[] key = new byte[userBytes.length + 1 + tail.size()];
+    System.arraycopy(userBytes, 0, key, 0, userBytes.length);
+    key[userBytes.length] = SEPARATOR;
+    tail.copyTo(key, userBytes.length + 1);
+    return key;
+  }
+}

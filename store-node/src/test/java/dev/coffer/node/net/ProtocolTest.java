@@ -1,0 +1,319 @@
+package dev.coffer.node.net;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.coffer.node.storage.Validation;
+import dev.coffer.node.testing.InProcessCluster;
+import dev.coffer.node.testing.RawConnection;
+import dev.coffer.proto.DeleteRequest;
+import dev.coffer.proto.GetRequest;
+import dev.coffer.proto.HeadRequest;
+import dev.coffer.proto.ListRequest;
+import dev.coffer.proto.PutRequest;
+import dev.coffer.proto.Request;
+import dev.coffer.proto.Response;
+import dev.coffer.proto.Status;
+import dev.coffer.proto.StatusRequest;
+import dev.coffer.proto.UsageRequest;
+import dev.coffer.proto.WriteId;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every operation and every error status of the client protocol, over real sockets to a real 3-node cluster. */
+class ProtocolTest {
+  static final int MAX_VALUE = 64 << 10;
+
+  @TempDir
+  static Path dir;
+  static InProcessCluster cluster;
+  static String leader;
+  static String follower;
+  static final AtomicLong ids = new AtomicLong();
+  static final AtomicLong sequence = new AtomicLong();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    cluster = InProcessCluster.start(dir, 3, Map.of("max.value.bytes", Integer.toString(MAX_VALUE)));
+    leader = cluster.awaitLeader();
+    follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+  }
+
+  @AfterAll
+  static void stopCluster() throws IOException {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static RawConnection connect(String id) throws IOException {
+    return new RawConnection(cluster.clientAddress(id));
+  }
+
+  static ByteString bytes(String s) {
+    return ByteString.copyFromUtf8(s);
+  }
+
+  static WriteId nextWriteId() {
+    return WriteId.newBuilder().setClientId("protocol-test").setSequence(sequence.incrementAndGet()).build();
+  }
+
+  static PutRequest.Builder put(String user, String key, byte[] value) {
+    ByteString v = ByteString.copyFrom(value);
+    return PutRequest.newBuilder().setUser(user).setKey(bytes(key)).setValue(v)
+        .setCrc32C(Validation.crc32c(v)).setWriteId(nextWriteId());
+  }
+
+  static Request request(PutRequest.Builder put) {
+    return Request.newBuilder().setRequestId(ids.incrementAndGet()).setPut(put).build();
+  }
+
+  static Response call(String node, Request request) throws IOException {
+    try (RawConnection c = connect(node)) {
+      Response r = c.call(request);
+      assertEquals(request.getRequestId(), r.getRequestId(), "reply carries the request id");
+      return r;
+    }
+  }
+
+  static Request get(String user, String key) {
+    return Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setGet(GetRequest.newBuilder().setUser(user).setKey(bytes(key))).build();
+  }
+
+  @Test
+  void put_thenEveryReadAndDelete_roundTrip() throws IOException {
+    byte[] value = "hello, coffer".getBytes(StandardCharsets.UTF_8);
+    Response put = call(leader, request(put("alice", "notes/1", value)));
+    assertEquals(Status.OK, put.getStatus(), put.getErrorMessage());
+    long version = put.getPut().getMeta().getVersion();
+    assertTrue(version > 0);
+    assertEquals(value.length, put.getPut().getMeta().getSize());
+
+    Response got = call(leader, get("alice", "notes/1"));
+    assertEquals(Status.OK, got.getStatus());
+    assertArrayEquals(value, got.getGet().getValue().toByteArray());
+    assertEquals(version, got.getGet().getMeta().getVersion());
+    assertEquals(Validation.crc32c(ByteString.copyFrom(value)), got.getGet().getMeta().getCrc32C());
+    assertTrue(got.getAppliedIndex() >= version);
+
+    Response head = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setHead(HeadRequest.newBuilder().setUser("alice").setKey(bytes("notes/1"))).build());
+    assertEquals(Status.OK, head.getStatus());
+    assertEquals(version, head.getHead().getMeta().getVersion());
+
+    call(leader, request(put("alice", "notes/2", new byte[] {1, 2, 3})));
+    call(leader, request(put("alice", "photos/1", new byte[] {0, (byte) 255})));
+    Response list = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setList(ListRequest.newBuilder().setUser("alice").setPrefix(bytes("notes/")).setLimit(1)).build());
+    assertEquals(Status.OK, list.getStatus());
+    assertEquals(1, list.getList().getObjectsCount());
+    assertEquals("notes/1", list.getList().getObjects(0).getKey().toStringUtf8());
+    assertTrue(list.getList().getTruncated());
+
+    Response usage = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setUsage(UsageRequest.newBuilder().setUser("alice")).build());
+    assertEquals(3, usage.getUsage().getObjects());
+    assertEquals(value.length + 3 + 2, usage.getUsage().getBytes());
+
+    Response delete = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setDelete(DeleteRequest.newBuilder().setUser("alice").setKey(bytes("notes/1")).setWriteId(nextWriteId()))
+        .build());
+    assertEquals(Status.OK, delete.getStatus());
+    assertTrue(delete.getDelete().getExisted());
+    assertEquals(Status.NOT_FOUND, call(leader, get("alice", "notes/1")).getStatus());
+  }
+
+  @Test
+  void put_conditions_versionConflict() throws IOException {
+    Response first = call(leader, request(put("bob", "k", new byte[] {1}).setIfAbsent(true)));
+    assertEquals(Status.OK, first.getStatus());
+    long version = first.getPut().getMeta().getVersion();
+
+    assertEquals(Status.VERSION_CONFLICT, call(leader, request(put("bob", "k", new byte[] {2}).setIfAbsent(true))).getStatus());
+    assertEquals(Status.VERSION_CONFLICT,
+        call(leader, request(put("bob", "k", new byte[] {2}).setIfVersion(version + 1000))).getStatus());
+    Response ok = call(leader, request(put("bob", "k", new byte[] {3}).setIfVersion(version)));
+    assertEquals(Status.OK, ok.getStatus());
+
+    Response staleDelete = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setDelete(DeleteRequest.newBuilder().setUser("bob").setKey(bytes("k")).setIfVersion(version)
+            .setWriteId(nextWriteId())).build());
+    assertEquals(Status.VERSION_CONFLICT, staleDelete.getStatus());
+    assertArrayEquals(new byte[] {3}, call(leader, get("bob", "k")).getGet().getValue().toByteArray());
+  }
+
+  @Test
+  void put_sameWriteIdTwice_appliedOnce() throws IOException {
+    PutRequest.Builder put = put("carol", "once", new byte[] {9, 9});
+    Response first = call(leader, request(put));
+    Response retry = call(leader, request(put));
+    assertEquals(Status.OK, retry.getStatus());
+    assertEquals(first.getPut().getMeta().getVersion(), retry.getPut().getMeta().getVersion(),
+        "the retry gets the first answer, not a second write");
+    Response usage = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setUsage(UsageRequest.newBuilder().setUser("carol")).build());
+    assertEquals(1, usage.getUsage().getObjects());
+  }
+
+  @Test
+  void get_missingKey_notFound() throws IOException {
+    Response r = call(leader, get("nobody", "nothing"));
+    assertEquals(Status.NOT_FOUND, r.getStatus());
+    assertFalse(r.getErrorMessage().isEmpty());
+  }
+
+  @Test
+  void badInput_invalidArgument_andNothingStored() throws IOException {
+    assertEquals(Status.INVALID_ARGUMENT, call(leader, request(put("bad user", "k", new byte[1]))).getStatus());
+    assertEquals(Status.INVALID_ARGUMENT, call(leader, request(put("", "k", new byte[1]))).getStatus());
+    assertEquals(Status.INVALID_ARGUMENT, call(leader, request(put("u".repeat(129), "k", new byte[1]))).getStatus());
+    assertEquals(Status.INVALID_ARGUMENT, call(leader, request(put("dave", "", new byte[1]))).getStatus());
+    assertEquals(Status.INVALID_ARGUMENT, call(leader, request(put("dave", "k".repeat(1025), new byte[1]))).getStatus());
+    PutRequest.Builder badUtf8 = put("dave", "x", new byte[1]).setKey(ByteString.copyFrom(new byte[] {(byte) 0xC3, 0x28}));
+    Response r = call(leader, request(badUtf8));
+    assertEquals(Status.INVALID_ARGUMENT, r.getStatus());
+    assertFalse(r.getErrorMessage().isEmpty());
+    assertEquals(Status.INVALID_ARGUMENT, call(leader, get("dave", "k".repeat(1025))).getStatus());
+    Response usage = call(leader, Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setUsage(UsageRequest.newBuilder().setUser("dave")).build());
+    assertEquals(0, usage.getUsage().getObjects());
+  }
+
+  @Test
+  void put_checksumMismatch_corruptData() throws IOException {
+    Response r = call(leader, request(put("erin", "k", new byte[] {1, 2, 3}).setCrc32C(12345)));
+    assertEquals(Status.CORRUPT_DATA, r.getStatus());
+    assertEquals(Status.NOT_FOUND, call(leader, get("erin", "k")).getStatus());
+  }
+
+  @Test
+  void put_valueAboveLimit_valueTooLarge() throws IOException {
+    Response r = call(leader, request(put("frank", "big", new byte[MAX_VALUE + 1])));
+    assertEquals(Status.VALUE_TOO_LARGE, r.getStatus());
+    assertTrue(r.getErrorMessage().contains(Integer.toString(MAX_VALUE)), r.getErrorMessage());
+    assertEquals(Status.OK, call(leader, request(put("frank", "max", new byte[MAX_VALUE]))).getStatus());
+  }
+
+  @Test
+  void request_withOnlyUnknownFields_unknownOperation() throws IOException {
+    // field 99 (varint 1) is no operation this node knows; request_id = 7
+    byte[] body = {0x08, 0x07, (byte) 0x98, 0x06, 0x01};
+    try (RawConnection c = connect(leader)) {
+      c.sendFrame(body);
+      Response r = c.read();
+      assertEquals(Status.UNKNOWN_OPERATION, r.getStatus());
+      assertEquals(7, r.getRequestId());
+      assertEquals(Status.NOT_FOUND, c.call(get("nobody", "nothing")).getStatus(), "the connection stays usable");
+    }
+  }
+
+  @Test
+  void frame_notProtobuf_malformedFrameThenClosed() throws IOException {
+    try (RawConnection c = connect(leader)) {
+      c.sendFrame(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f});
+      Response r = c.read();
+      assertEquals(Status.MALFORMED_FRAME, r.getStatus());
+      assertTrue(c.closedByPeer());
+    }
+    assertEquals(Status.OK, call(leader, Request.newBuilder().setRequestId(1).setStatus(StatusRequest.getDefaultInstance())
+        .build()).getStatus(), "the node is still up");
+  }
+
+  @Test
+  void frame_lengthAboveLimit_malformedFrameThenClosed() throws IOException {
+    try (RawConnection c = connect(leader)) {
+      c.sendRaw(ByteBuffer.allocate(4).putInt(1 << 30).array());
+      Response r = c.read();
+      assertEquals(Status.MALFORMED_FRAME, r.getStatus());
+      assertTrue(r.getErrorMessage().contains("too large"), r.getErrorMessage());
+      assertTrue(c.closedByPeer());
+    }
+  }
+
+  @Test
+  void frame_negativeLength_malformedFrameThenClosed() throws IOException {
+    try (RawConnection c = connect(leader)) {
+      c.sendRaw(new byte[] {(byte) 0x80, 0, 0, 1, 1, 2, 3});
+      assertEquals(Status.MALFORMED_FRAME, c.read().getStatus());
+      assertTrue(c.closedByPeer());
+    }
+  }
+
+  @Test
+  void follower_writesAndReads_notLeaderWithLeaderAddress() throws IOException {
+    Response write = call(follower, request(put("gina", "k", new byte[] {1})));
+    assertEquals(Status.NOT_LEADER, write.getStatus());
+    assertEquals(cluster.clientAddress(leader), write.getLeaderAddress());
+    Response read = call(follower, get("gina", "k"));
+    assertEquals(Status.NOT_LEADER, read.getStatus());
+    assertEquals(cluster.clientAddress(leader), read.getLeaderAddress());
+  }
+
+  @Test
+  void follower_staleRead_answersFromLocalState() throws IOException {
+    Response put = call(leader, request(put("hank", "k", new byte[] {4, 2})));
+    long version = put.getPut().getMeta().getVersion();
+    dev.coffer.node.testing.Await.until("follower applied the write", java.time.Duration.ofSeconds(10),
+        () -> cluster.node(follower).raft().appliedIndex() >= version);
+    Request stale = Request.newBuilder().setRequestId(ids.incrementAndGet())
+        .setGet(GetRequest.newBuilder().setUser("hank").setKey(bytes("k")).setStaleOk(true)).build();
+    Response r = call(follower, stale);
+    assertEquals(Status.OK, r.getStatus());
+    assertArrayEquals(new byte[] {4, 2}, r.getGet().getValue().toByteArray());
+    assertTrue(r.getAppliedIndex() >= version);
+  }
+
+  @Test
+  void status_everyNode_reportsRaftState() throws IOException {
+    for (String id : cluster.ids()) {
+      Response r = call(id, Request.newBuilder().setRequestId(5).setStatus(StatusRequest.getDefaultInstance()).build());
+      assertEquals(Status.OK, r.getStatus());
+      assertEquals(id, r.getStatusResult().getNodeId());
+      assertEquals(leader, r.getStatusResult().getLeaderId());
+      assertEquals(id.equals(leader) ? "LEADER" : "FOLLOWER", r.getStatusResult().getRole());
+      assertEquals(3, r.getStatusResult().getPeersCount());
+      assertTrue(r.getStatusResult().getTerm() > 0);
+      assertEquals(cluster.clientAddress(id), r.getStatusResult().getClientAddress());
+    }
+  }
+
+  @Test
+  void pipelined_manyRequestsOnOneConnection_allAnsweredById() throws IOException {
+    int n = 200;
+    Map<Long, String> expected = new HashMap<>();
+    try (RawConnection c = connect(leader)) {
+      for (int i = 0; i < n; i++) {
+        Request r = request(put("ivy", "k" + i, ("v" + i).getBytes(StandardCharsets.UTF_8)));
+        expected.put(r.getRequestId(), "k" + i);
+        c.send(r);
+      }
+      Set<Long> seen = new HashSet<>();
+      Set<Long> versions = new HashSet<>();
+      for (int i = 0; i < n; i++) {
+        Response r = c.read();
+        assertEquals(Status.OK, r.getStatus(), r.getErrorMessage());
+        assertTrue(seen.add(r.getRequestId()));
+        assertEquals(expected.get(r.getRequestId()), r.getPut().getMeta().getKey().toStringUtf8());
+        versions.add(r.getPut().getMeta().getVersion());
+      }
+      assertEquals(expected.keySet(), seen);
+      assertNotEquals(0, versions.size());
+    }
+  }
+}
