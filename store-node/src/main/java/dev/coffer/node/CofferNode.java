@@ -56,13 +56,10 @@ public final class CofferNode implements AutoCloseable {
     Path marker = config.dataDir().resolve(REJOIN_MARKER);
     boolean noRaftState = isEmpty(config.raftDir());
     if (noRaftState && !config.bootstrap()) {
-      // The marker holds the log index of the demotion, so a restart mid-rejoin resumes it.
-      Files.writeString(marker, "");
-      long demotedAt = new DiskLossRecovery(config).demoteSelf(REJOIN_TIMEOUT);
-      Files.writeString(marker, Long.toString(demotedAt));
+      Files.writeString(marker, "this node lost its data and is rejoining; see DiskLossRecovery\n");
+      new DiskLossRecovery(config).removeSelf(REJOIN_TIMEOUT);
     }
     boolean rejoining = Files.exists(marker);
-    long catchUpTo = rejoining ? Long.parseLong(Files.readString(marker).trim()) : 0;
 
     BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure);
     RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining);
@@ -79,7 +76,7 @@ public final class CofferNode implements AutoCloseable {
     }
     Thread rejoin = null;
     if (rejoining) {
-      rejoin = daemon("rejoin").newThread(() -> finishRejoin(config, raft, marker, catchUpTo));
+      rejoin = daemon("rejoin").newThread(() -> finishRejoin(config, raft, marker));
       rejoin.start();
     }
     LOG.info("Coffer node {} serving clients on {} (raft {}, data {}, max entry {} bytes)", config.nodeId(),
@@ -87,9 +84,10 @@ public final class CofferNode implements AutoCloseable {
     return new CofferNode(config, stateMachine, raft, localReads, clientServer, rejoin);
   }
 
-  private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker, long catchUpTo) {
+  private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker) {
     DiskLossRecovery recovery = new DiskLossRecovery(config);
     try {
+      long catchUpTo = recovery.joinAsListener(REJOIN_TIMEOUT);
       recovery.awaitCaughtUp(catchUpTo, raft::appliedIndex, REJOIN_TIMEOUT);
       recovery.promoteSelf(REJOIN_TIMEOUT);
       Files.deleteIfExists(marker);

@@ -24,6 +24,7 @@ import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +64,7 @@ public final class BlobStateMachine extends BaseStateMachine {
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
     snapshots.init(raftStorage);
-    openStore();
+    getLifeCycle().startAndTransition(this::openStore, IOException.class);
   }
 
   /** Opens RocksDB, first replacing it with the latest snapshot if that is newer. */
@@ -163,11 +164,26 @@ public final class BlobStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Called by Ratis after it installed a snapshot received from the leader. */
+  /** Called by Ratis before it moves a snapshot received from the leader into place. */
+  @Override
+  public void pause() {
+    LifeCycle life = getLifeCycle();
+    if (life.getCurrentState() == LifeCycle.State.RUNNING) {
+      life.transition(LifeCycle.State.PAUSING);
+      life.transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Called by Ratis after it installed a snapshot received from the leader: reload from it. */
   @Override
   public void reinitialize() throws IOException {
     snapshots.reload();
-    openStore();
+    LifeCycle life = getLifeCycle();
+    if (life.getCurrentState() == LifeCycle.State.PAUSED) {
+      life.startAndTransition(this::openStore, IOException.class);
+    } else {
+      openStore();
+    }
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -20,10 +21,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Brings back a node whose disk was lost. It has forgotten its votes and its log, so it must not
- * vote or count toward a commit until it has caught up: first the rest of the cluster makes it a
- * non-voting listener (before its Raft server even starts), then it catches up from the leader
- * (snapshot install plus log), then it asks to be a voter again. Both steps are Ratis membership
- * changes (joint consensus) committed by the healthy voters.
+ * vote or count toward a commit until it has caught up. Every step is a Ratis membership change
+ * (joint consensus) committed by the healthy voters:
+ * <ol>
+ *   <li>before its Raft server starts, the others remove it from the configuration — this also
+ *       makes the leader forget how far it believed the node's log went;
+ *   <li>its Raft server starts empty, as a listener, and the leader adds it as a listener, which
+ *       stages it (snapshot install plus log) until it has nearly caught up;
+ *   <li>once it has applied everything committed at that point, it becomes a voter again.
+ * </ol>
  */
 public final class DiskLossRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(DiskLossRecovery.class);
@@ -34,15 +40,29 @@ public final class DiskLossRecovery {
     this.config = config;
   }
 
-  /** Step 1: the other voters demote this node to a listener. Returns the log index of that change. */
-  public long demoteSelf(Duration timeout) throws IOException {
-    LOG.info("Node {} lost its data; asking the cluster to make it a non-voting listener", config.nodeId());
-    RaftClientReply reply = setConfiguration(others(), List.of(self(RaftPeerRole.LISTENER)), timeout);
-    LOG.info("Node {} is now a listener (configuration at index {})", config.nodeId(), reply.getLogIndex());
-    return reply.getLogIndex();
+  /** Step 1: the other voters remove this node from the group. */
+  public void removeSelf(Duration timeout) throws IOException {
+    LOG.info("Node {} lost its data; asking the cluster to remove it before it rejoins", config.nodeId());
+    setConfiguration(others(), List.of(), timeout);
+    LOG.info("Node {} removed from the voters", config.nodeId());
   }
 
-  /** Step 2: wait until this node has applied everything up to {@code index}. */
+  /**
+   * Step 2: with this node's Raft server running, the leader adds it as a listener. Returns the
+   * commit index once that change is committed: this node may vote again after applying it.
+   */
+  public long joinAsListener(Duration timeout) throws IOException {
+    RaftClientReply reply = setConfiguration(others(), List.of(self(RaftPeerRole.LISTENER)), timeout);
+    long commitIndex = reply.getCommitInfos().stream().mapToLong(CommitInfoProto::getCommitIndex).max().orElse(0);
+    if (commitIndex <= 0) {
+      throw new IOException("the cluster reported no commit index after adding node " + config.nodeId()
+          + " as a listener: " + reply);
+    }
+    LOG.info("Node {} is a listener; it will vote again once it has applied index {}", config.nodeId(), commitIndex);
+    return commitIndex;
+  }
+
+  /** Step 3a: wait until this node has applied everything up to {@code index}. */
   public void awaitCaughtUp(long index, LongSupplier appliedIndex, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (appliedIndex.getAsLong() < index) {
@@ -55,12 +75,12 @@ public final class DiskLossRecovery {
     LOG.info("Node {} caught up to index {}", config.nodeId(), index);
   }
 
-  /** Step 3: make this node a voter again. */
+  /** Step 3b: make this node a voter again. */
   public void promoteSelf(Duration timeout) throws IOException {
     List<RaftPeer> voters = new ArrayList<>(others());
     voters.add(self(RaftPeerRole.FOLLOWER));
-    RaftClientReply reply = setConfiguration(voters, List.of(), timeout);
-    LOG.info("Node {} is a voter again (configuration at index {})", config.nodeId(), reply.getLogIndex());
+    setConfiguration(voters, List.of(), timeout);
+    LOG.info("Node {} is a voter again", config.nodeId());
   }
 
   private RaftClientReply setConfiguration(List<RaftPeer> voters, List<RaftPeer> listeners, Duration timeout)

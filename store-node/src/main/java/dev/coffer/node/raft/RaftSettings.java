@@ -5,6 +5,7 @@ import java.io.File;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -14,6 +15,7 @@ import org.apache.ratis.util.TimeDuration;
 
 /** The Ratis settings Coffer depends on, in one place; see docs/design.md for why each matters. */
 public final class RaftSettings {
+  private static final long STAGING_TIMEOUT_MS = 120_000;
   private RaftSettings() {}
 
   /** The largest Raft log entry: one maximal value plus a batch of smaller writes. */
@@ -60,6 +62,8 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     RaftServerConfigKeys.setStorageFreeSpaceMin(p, SizeInBytes.valueOf(64L << 20));
+    // A node rejoining after losing its disk is staged (snapshot install) before it is added.
+    RaftServerConfigKeys.setStagingTimeout(p, millis(STAGING_TIMEOUT_MS));
 
     // Coffer dedupes retried writes itself, in the replicated state; Ratis's cache only
     // has to outlive one proposal.
@@ -72,7 +76,8 @@ public final class RaftSettings {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(maxEntryBytes(config) + (2 << 20)));
-    RaftServerConfigKeys.Rpc.setRequestTimeout(p, millis(10_000));
+    // Membership changes wait for a rejoining node to be staged.
+    RaftClientConfigKeys.Rpc.setRequestTimeout(p, millis(STAGING_TIMEOUT_MS + 10_000));
     return p;
   }
 

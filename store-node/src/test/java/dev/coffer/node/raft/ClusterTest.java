@@ -1,0 +1,167 @@
+package dev.coffer.node.raft;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.coffer.client.CofferClient;
+import dev.coffer.client.ReadOptions;
+import dev.coffer.client.RetryPolicy;
+import dev.coffer.node.testing.Await;
+import dev.coffer.node.testing.InProcessCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A real 3-node cluster in this JVM: replication, failover, restart and rebuilding a lost disk. */
+class ClusterTest {
+  @TempDir
+  Path dir;
+  InProcessCluster cluster;
+  CofferClient client;
+  final Map<String, byte[]> acknowledged = new LinkedHashMap<>();
+  final Random random = new Random(42);
+
+  void start(Map<String, String> settings) throws Exception {
+    cluster = InProcessCluster.start(dir, 3, settings);
+    client = CofferClient.builder().endpoints(cluster.endpoints())
+        .requestTimeout(Duration.ofSeconds(5)).operationTimeout(Duration.ofSeconds(40))
+        .retryPolicy(RetryPolicy.exponentialBackoff(50, Duration.ofMillis(50), Duration.ofMillis(500)))
+        .build();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (client != null) {
+      client.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  void write(String user, int count) {
+    for (int i = 0; i < count; i++) {
+      String key = "obj-" + acknowledged.size();
+      byte[] value = new byte[random.nextInt(4096)];
+      random.nextBytes(value);
+      client.put(user, key, value);
+      acknowledged.put(user + "/" + key, value);
+    }
+  }
+
+  void assertAllReadable() {
+    acknowledged.forEach((userKey, value) -> {
+      String[] parts = userKey.split("/", 2);
+      assertArrayEquals(value, client.get(parts[0], parts[1]).value(), "bytes of " + userKey);
+    });
+  }
+
+  void assertReplicasIdentical() {
+    long index = cluster.awaitConverged(Duration.ofSeconds(60));
+    assertTrue(index > 0);
+    byte[] first = null;
+    for (String id : cluster.runningIds()) {
+      Await.until(id + " store caught up", Duration.ofSeconds(10),
+          () -> cluster.node(id).stateMachine().storeAppliedIndex()
+              == cluster.node(cluster.runningIds().get(0)).stateMachine().storeAppliedIndex());
+      byte[] digest = cluster.node(id).stateMachine().digest();
+      if (first == null) {
+        first = digest;
+      } else {
+        assertArrayEquals(first, digest, "replica " + id + " differs");
+      }
+    }
+  }
+
+  @Test
+  void writes_replicatedToEveryNode_identicalState() throws Exception {
+    start(Map.of());
+    write("alice", 50);
+    write("bob", 20);
+    assertAllReadable();
+    assertReplicasIdentical();
+    long leaders = cluster.ids().stream().filter(id -> "LEADER".equals(cluster.node(id).raft().status().getRole())).count();
+    assertEquals(1, leaders);
+  }
+
+  @Test
+  void leaderStopped_newLeaderServes_andOldLeaderCatchesUp() throws Exception {
+    start(Map.of());
+    write("alice", 30);
+    String oldLeader = cluster.awaitLeader();
+    cluster.stop(oldLeader);
+    write("alice", 30);
+    String newLeader = cluster.awaitLeader();
+    assertNotEquals(oldLeader, newLeader);
+    cluster.restart(oldLeader);
+    write("bob", 10);
+    assertAllReadable();
+    assertReplicasIdentical();
+  }
+
+  @Test
+  void wholeClusterRestarted_recoversEverything() throws Exception {
+    start(Map.of());
+    write("carol", 40);
+    for (String id : cluster.ids()) {
+      cluster.stop(id);
+    }
+    for (String id : cluster.ids()) {
+      cluster.restart(id);
+    }
+    cluster.awaitLeader();
+    assertAllReadable();
+    write("carol", 5);
+    assertReplicasIdentical();
+  }
+
+  @Test
+  void wipedFollower_rejoinsAsListenerThroughSnapshot_thenVotesAgain() throws Exception {
+    // Small snapshot interval: the log the wiped node missed is purged, so only a snapshot can rebuild it.
+    start(Map.of("snapshot.every.entries", "20"));
+    write("dave", 60);
+    String leader = cluster.awaitLeader();
+    String victim = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    cluster.wipe(victim);
+    write("dave", 60);
+
+    cluster.restart(victim);
+    Await.until(victim + " promoted back to voter", Duration.ofSeconds(60),
+        () -> !cluster.node(victim).rejoining()
+            && cluster.node(leader).raft().division().getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER).isEmpty());
+    assertEquals(3, cluster.node(leader).raft().division().getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).size());
+    assertTrue(cluster.node(victim).stateMachine().getLatestSnapshot() != null,
+        "the wiped node was rebuilt from an installed snapshot");
+
+    write("erin", 10);
+    assertAllReadable();
+    assertReplicasIdentical();
+    // The rebuilt node serves the data itself.
+    byte[] expected = acknowledged.get("dave/obj-0");
+    try (CofferClient direct = CofferClient.builder().endpoints(cluster.clientAddress(victim)).build()) {
+      assertArrayEquals(expected, direct.get("dave", "obj-0", ReadOptions.stale()).value());
+    }
+  }
+
+  @Test
+  void snapshot_takenAndReloaded_afterRestart() throws Exception {
+    start(Map.of("snapshot.every.entries", "10"));
+    write("frank", 40);
+    String id = cluster.ids().get(0);
+    Await.until("a snapshot on " + id, Duration.ofSeconds(20),
+        () -> cluster.node(id).stateMachine().getLatestSnapshot() != null);
+    cluster.stop(id);
+    cluster.restart(id);
+    write("frank", 5);
+    assertReplicasIdentical();
+    assertAllReadable();
+  }
+}
