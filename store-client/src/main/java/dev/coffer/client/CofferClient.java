@@ -1,0 +1,343 @@
+package dev.coffer.client;
+
+import com.google.protobuf.ByteString;
+import dev.coffer.proto.Request;
+import dev.coffer.proto.Response;
+import dev.coffer.proto.WriteId;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * The client of a Coffer cluster: stores, reads, lists and deletes per-user blobs.
+ *
+ * <p>Create one per process with {@link #builder()} and share it: it is thread-safe, keeps one
+ * connection per node and many requests in flight on each. It finds the leader by itself,
+ * follows redirects, and retries after failures within the configured {@link RetryPolicy} and
+ * operation timeout. Retried writes are applied exactly once.
+ *
+ * <p>Every operation has a blocking form and an {@code ...Async} form that share one
+ * implementation. Blocking forms throw {@link CofferException} subclasses; async forms return a
+ * future that fails with them (unwrapped). Callbacks attached to the futures run on the client's
+ * I/O threads: they must not block, and blocking forms must not be called from them.
+ */
+public final class CofferClient implements AutoCloseable {
+    private static final int IO_THREADS = 2;
+
+    private final EventLoopGroup ioThreads;
+    private final ConnectionPool pool;
+    private final EndpointRouter router;
+    private final RequestExecutor executor;
+    private final WriteSequencer writes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    CofferClient(ClientConfig config) {
+        this.ioThreads = new MultiThreadIoEventLoopGroup(IO_THREADS,
+                new DefaultThreadFactory("coffer-client", true), NioIoHandler.newFactory());
+        this.pool = new ConnectionPool(ioThreads, config);
+        this.router = new EndpointRouter(config.endpoints());
+        this.executor = new RequestExecutor(config, ioThreads, pool, router);
+        this.writes = new WriteSequencer(WriteSequencer.randomClientId());
+    }
+
+    public static CofferClientBuilder builder() {
+        return new CofferClientBuilder();
+    }
+
+    // ------------------------------------------------------------------------------------ put
+
+    /** Stores {@code value} under {@code key}, creating or overwriting it; returns the new metadata. */
+    public ObjectInfo put(String user, String key, byte[] value) {
+        return await(() -> putAsync(user, key, value), true);
+    }
+
+    /** Stores {@code value} if {@code options}' condition holds, else {@link VersionConflictException}. */
+    public ObjectInfo put(String user, String key, byte[] value, PutOptions options) {
+        return await(() -> putAsync(user, key, value, options), true);
+    }
+
+    public CompletableFuture<ObjectInfo> putAsync(String user, String key, byte[] value) {
+        return putAsync(user, key, value, PutOptions.none());
+    }
+
+    public CompletableFuture<ObjectInfo> putAsync(String user, String key, byte[] value, PutOptions options) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+            Arguments.requireNonNull(value, "value");
+            Arguments.requireNonNull(options, "put options");
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        // A private copy: the caller may reuse its array while the put is retried.
+        ByteString bytes = ByteString.copyFrom(value);
+        WriteId writeId = writes.next();
+        String what = describe("put", user, key);
+        return Futures.map(write(Requests.put(user, key, bytes, options, writeId), writeId, what),
+                response -> Responses.putResult(response, what));
+    }
+
+    // ------------------------------------------------------------------------------------ get
+
+    /** The value and metadata of {@code key}, read linearizably; {@link NotFoundException} when absent. */
+    public Blob get(String user, String key) {
+        return await(() -> getAsync(user, key), false);
+    }
+
+    public Blob get(String user, String key, ReadOptions options) {
+        return await(() -> getAsync(user, key, options), false);
+    }
+
+    public CompletableFuture<Blob> getAsync(String user, String key) {
+        return getAsync(user, key, ReadOptions.linearizable());
+    }
+
+    /** Fails with {@link CorruptDataException} when the value received does not match its CRC32C. */
+    public CompletableFuture<Blob> getAsync(String user, String key, ReadOptions options) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+            Arguments.requireNonNull(options, "read options");
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = describe("get", user, key);
+        return Futures.map(read(Requests.get(user, key, options), options, what),
+                response -> Responses.getResult(response, what));
+    }
+
+    // ----------------------------------------------------------------------------------- head
+
+    /** The metadata of {@code key}, or empty when it does not exist. */
+    public Optional<ObjectInfo> head(String user, String key) {
+        return await(() -> headAsync(user, key), false);
+    }
+
+    public Optional<ObjectInfo> head(String user, String key, ReadOptions options) {
+        return await(() -> headAsync(user, key, options), false);
+    }
+
+    public CompletableFuture<Optional<ObjectInfo>> headAsync(String user, String key) {
+        return headAsync(user, key, ReadOptions.linearizable());
+    }
+
+    public CompletableFuture<Optional<ObjectInfo>> headAsync(String user, String key, ReadOptions options) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+            Arguments.requireNonNull(options, "read options");
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = describe("head", user, key);
+        return Futures.handle(read(Requests.head(user, key, options), options, what),
+                response -> Optional.of(Responses.headResult(response, what)),
+                failure -> {
+                    if (failure instanceof NotFoundException) {
+                        return Optional.empty();
+                    }
+                    throw failure;
+                });
+    }
+
+    // --------------------------------------------------------------------------------- delete
+
+    /** Deletes {@code key}; true if it existed. */
+    public boolean delete(String user, String key) {
+        return await(() -> deleteAsync(user, key), true);
+    }
+
+    /** Deletes {@code key} if {@code options}' condition holds, else {@link VersionConflictException}. */
+    public boolean delete(String user, String key, DeleteOptions options) {
+        return await(() -> deleteAsync(user, key, options), true);
+    }
+
+    public CompletableFuture<Boolean> deleteAsync(String user, String key) {
+        return deleteAsync(user, key, DeleteOptions.none());
+    }
+
+    public CompletableFuture<Boolean> deleteAsync(String user, String key, DeleteOptions options) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+            Arguments.requireNonNull(options, "delete options");
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        WriteId writeId = writes.next();
+        String what = describe("delete", user, key);
+        return Futures.map(write(Requests.delete(user, key, options, writeId), writeId, what),
+                response -> Responses.deleteResult(response, what));
+    }
+
+    // ----------------------------------------------------------------------------------- list
+
+    /** One page of the user's objects in key order; ask again with {@link ListPage#nextStartAfter()} for more. */
+    public ListPage list(String user, ListOptions options) {
+        return await(() -> listAsync(user, options), false);
+    }
+
+    public CompletableFuture<ListPage> listAsync(String user, ListOptions options) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireNonNull(options, "list options");
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = "list (user " + user + ", prefix '" + options.prefix() + "')";
+        return Futures.map(read(Requests.list(user, options), options.readOptions(), what),
+                response -> Responses.listResult(response, what));
+    }
+
+    /**
+     * Every object of {@code user} whose key starts with {@code prefix} ("" for all), in key order.
+     * Pages are fetched lazily, one blocking {@link #list} call each, as the stream is consumed.
+     */
+    public Stream<ObjectInfo> listAll(String user, String prefix) {
+        Arguments.requireNonNull(prefix, "prefix");
+        return listAll(user, ListOptions.builder().prefix(prefix).build());
+    }
+
+    /** Like {@link #listAll(String, String)}, with {@code options}' limit as the page size. */
+    public Stream<ObjectInfo> listAll(String user, ListOptions options) {
+        Arguments.requireUser(user);
+        Arguments.requireNonNull(options, "list options");
+        return ListingSpliterator.stream(this, user, options);
+    }
+
+    // ---------------------------------------------------------------------------------- usage
+
+    /** How many bytes and objects {@code user} stores, read linearizably. */
+    public Usage usage(String user) {
+        return await(() -> usageAsync(user), false);
+    }
+
+    public Usage usage(String user, ReadOptions options) {
+        return await(() -> usageAsync(user, options), false);
+    }
+
+    public CompletableFuture<Usage> usageAsync(String user) {
+        return usageAsync(user, ReadOptions.linearizable());
+    }
+
+    public CompletableFuture<Usage> usageAsync(String user, ReadOptions options) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireNonNull(options, "read options");
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = "usage (user " + user + ")";
+        return Futures.map(read(Requests.usage(user, options), options, what),
+                response -> Responses.usageResult(response, what));
+    }
+
+    // ------------------------------------------------------------------------------- cluster
+
+    /**
+     * The status of exactly the node at {@code endpoint} (host:port, need not be configured):
+     * one attempt, no redirect, no retry; {@link UnavailableException} when it does not answer.
+     */
+    public NodeStatus status(String endpoint) {
+        return await(() -> statusAsync(endpoint), false);
+    }
+
+    public CompletableFuture<NodeStatus> statusAsync(String endpoint) {
+        Endpoint node;
+        try {
+            node = Endpoint.parse(endpoint);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new InvalidArgumentException(e.getMessage()));
+        }
+        String what = "status of " + node;
+        return Futures.map(executor.executeOnce(node, Requests.status(), what),
+                response -> Responses.statusResult(response, what));
+    }
+
+    /** The nodes this client knows: the configured endpoints and any leader learnt from a redirect. */
+    public List<String> endpoints() {
+        return router.endpoints();
+    }
+
+    /** This client instance's id, as sent with every write (useful to correlate with node logs). */
+    public String clientId() {
+        return writes.clientId();
+    }
+
+    /**
+     * Fails the calls still running with an {@link UnavailableException} ({@code CLIENT_CLOSED}),
+     * closes the connections and stops the I/O threads. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        executor.close();
+        pool.close();
+        var terminated = ioThreads.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (!onIoThread()) {
+            terminated.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ internals
+
+    private CompletableFuture<Response> write(Request request, WriteId writeId, String what) {
+        // Released before the caller sees the answer, so that its next write already acknowledges this one.
+        return executor.execute(request, RequestExecutor.Kind.WRITE, what)
+                .whenComplete((response, failure) -> writes.answered(writeId.getSequence()));
+    }
+
+    private CompletableFuture<Response> read(Request request, ReadOptions options, String what) {
+        RequestExecutor.Kind kind = options.staleOk() ? RequestExecutor.Kind.STALE_READ
+                : RequestExecutor.Kind.LINEARIZABLE_READ;
+        return executor.execute(request, kind, what);
+    }
+
+    /** Runs an async form and waits for it, throwing its exception unwrapped. */
+    private <T> T await(Supplier<CompletableFuture<T>> call, boolean isWrite) {
+        if (onIoThread()) {
+            throw new IllegalStateException("a blocking CofferClient method was called on one of the client's "
+                    + "I/O threads (from a future's callback?); it would never return. Use the ...Async method there.");
+        }
+        CompletableFuture<T> future = call.get();
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = Futures.unwrap(e);
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new CofferException(ClientReasons.INTERNAL_CLIENT_ERROR, "unexpected failure in the client: "
+                    + TransportException.describe(cause), cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(ClientReasons.INTERRUPTED,
+                    "interrupted while waiting for the cluster; the call may still complete", isWrite);
+        }
+    }
+
+    private boolean onIoThread() {
+        for (EventExecutor thread : ioThreads) {
+            if (thread.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(String operation, String user, String key) {
+        return operation + " (user " + user + ", key '" + key + "')";
+    }
+}

@@ -1,0 +1,22 @@
+package dev.coffer.client;
+
+import java.util.List;
+
+/**
+ * The state of one node, as that node reports it.
+ *
+ * @param nodeId        the node's id
+ * @param role          LEADER, FOLLOWER, CANDIDATE, LISTENER, ...
+ * @param term          the node's current Raft term
+ * @param commitIndex   the highest log index the node knows to be committed
+ * @param appliedIndex  the highest log index the node has applied
+ * @param clientAddress host:port the node serves clients on
+ * @param leaderId      the leader's id, empty when the node knows of none
+ * @param peers         the cluster's members
+ */
+public record NodeStatus(String nodeId, String role, long term, long commitIndex, long appliedIndex,
+                         String clientAddress, String leaderId, List<PeerInfo> peers) {
+    public NodeStatus {
+        peers = List.copyOf(peers);
+    }
+}

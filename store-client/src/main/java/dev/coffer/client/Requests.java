@@ -1,0 +1,71 @@
+package dev.coffer.client;
+
+import com.google.protobuf.ByteString;
+import dev.coffer.proto.DeleteRequest;
+import dev.coffer.proto.GetRequest;
+import dev.coffer.proto.HeadRequest;
+import dev.coffer.proto.ListRequest;
+import dev.coffer.proto.PutRequest;
+import dev.coffer.proto.Request;
+import dev.coffer.proto.StatusRequest;
+import dev.coffer.proto.UsageRequest;
+import dev.coffer.proto.WriteId;
+
+/** Builds the protocol's requests from the client's arguments; the connection sets the request id. */
+final class Requests {
+    private Requests() {
+    }
+
+    /** {@code value} must not change any more: the checksum is computed over exactly these bytes. */
+    static Request put(String user, String key, ByteString value, PutOptions options, WriteId writeId) {
+        return Request.newBuilder().setPut(PutRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setValue(value)
+                .setCrc32C(Responses.crc32c(value))
+                .setIfAbsent(options.onlyIfAbsent())
+                .setIfVersion(options.ifVersionOrZero())
+                .setWriteId(writeId)).build();
+    }
+
+    static Request get(String user, String key, ReadOptions options) {
+        return Request.newBuilder().setGet(GetRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setStaleOk(options.staleOk())).build();
+    }
+
+    static Request head(String user, String key, ReadOptions options) {
+        return Request.newBuilder().setHead(HeadRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setStaleOk(options.staleOk())).build();
+    }
+
+    static Request delete(String user, String key, DeleteOptions options, WriteId writeId) {
+        return Request.newBuilder().setDelete(DeleteRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setIfVersion(options.ifVersionOrZero())
+                .setWriteId(writeId)).build();
+    }
+
+    static Request list(String user, ListOptions options) {
+        return Request.newBuilder().setList(ListRequest.newBuilder()
+                .setUser(user)
+                .setPrefix(ByteString.copyFromUtf8(options.prefix()))
+                .setStartAfter(ByteString.copyFromUtf8(options.startAfter()))
+                .setLimit(options.limit())
+                .setStaleOk(options.readOptions().staleOk())).build();
+    }
+
+    static Request usage(String user, ReadOptions options) {
+        return Request.newBuilder().setUsage(UsageRequest.newBuilder()
+                .setUser(user)
+                .setStaleOk(options.staleOk())).build();
+    }
+
+    static Request status() {
+        return Request.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build();
+    }
+}
