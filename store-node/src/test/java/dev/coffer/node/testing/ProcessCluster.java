@@ -1,0 +1,212 @@
+package dev.coffer.node.testing;
+
+import dev.coffer.client.CofferClient;
+import dev.coffer.client.NodeStatus;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster of real node processes (one JVM each) on loopback. {@link #kill} sends SIGKILL —
+ * the same as {@code kill -9} — to the node's own PID; every process started here is killed in
+ * {@link #close}, whatever happened in the test.
+ */
+public final class ProcessCluster implements AutoCloseable {
+  private final Path root;
+  private final List<String> ids = new ArrayList<>();
+  private final Map<String, String> clientAddresses = new LinkedHashMap<>();
+  private final Map<String, Process> processes = new LinkedHashMap<>();
+  private final CofferClient statusClient;
+
+  private ProcessCluster(Path root, int size, Map<String, String> extra) throws IOException {
+    this.root = root;
+    Map<String, String> raftAddresses = new LinkedHashMap<>();
+    for (int i = 1; i <= size; i++) {
+      String id = "n" + i;
+      ids.add(id);
+      clientAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+      raftAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+    }
+    for (String id : ids) {
+      StringBuilder conf = new StringBuilder();
+      conf.append("node.id=").append(id).append('\n');
+      conf.append("data.dir=").append(dataDir(id)).append('\n');
+      conf.append("client.address=").append(clientAddresses.get(id)).append('\n');
+      conf.append("raft.address=").append(raftAddresses.get(id)).append('\n');
+      for (String peer : ids) {
+        conf.append("peer.").append(peer).append('=').append(raftAddresses.get(peer)).append(',')
+            .append(clientAddresses.get(peer)).append('\n');
+      }
+      extra.forEach((k, v) -> conf.append(k).append('=').append(v).append('\n'));
+      Files.createDirectories(root.resolve(id));
+      Files.writeString(configFile(id), conf.toString());
+    }
+    statusClient = CofferClient.builder().endpoints(endpoints()).connectTimeout(Duration.ofSeconds(1))
+        .requestTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  public static ProcessCluster start(Path root, int size, Map<String, String> extraSettings) throws Exception {
+    ProcessCluster cluster = new ProcessCluster(root, size, extraSettings);
+    try {
+      for (String id : cluster.ids) {
+        cluster.launch(id, true);
+      }
+      for (String id : cluster.ids) {
+        cluster.awaitServing(id);
+      }
+      cluster.awaitLeader(Duration.ofSeconds(60));
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
+  public Path dataDir(String id) {
+    return root.resolve(id).resolve("data");
+  }
+
+  private Path configFile(String id) {
+    return root.resolve(id).resolve("node.properties");
+  }
+
+  public Path logFile(String id) {
+    return root.resolve(id).resolve("node.log");
+  }
+
+  private void launch(String id, boolean bootstrap) throws IOException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        "dev.coffer.node.NodeMain", "--config", configFile(id).toString()));
+    if (bootstrap) {
+      command.add("--bootstrap");
+    }
+    Process p = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()))
+        .start();
+    processes.put(id, p);
+  }
+
+  /** Restarts a node on its existing data directory (empty after {@link #wipe}); waits until it serves. */
+  public void start(String id) throws IOException {
+    if (isRunning(id)) {
+      throw new IllegalStateException(id + " is already running");
+    }
+    launch(id, false);
+    awaitServing(id);
+  }
+
+  /** SIGKILL, i.e. {@code kill -9 PID}: no shutdown hook, no flush. */
+  public void kill(String id) throws InterruptedException {
+    Process p = processes.remove(id);
+    if (p != null) {
+      p.destroyForcibly();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        throw new AssertionError(id + " (pid " + p.pid() + ") did not die after SIGKILL");
+      }
+    }
+  }
+
+  /** SIGTERM: the node shuts down cleanly (flushes RocksDB, closes Raft). */
+  public void stopGracefully(String id) throws InterruptedException {
+    Process p = processes.remove(id);
+    if (p != null) {
+      p.destroy();
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new AssertionError(id + " did not stop within 60 s of SIGTERM");
+      }
+    }
+  }
+
+  /** SIGKILL, then delete the node's whole data directory, as if its disk died. */
+  public void wipe(String id) throws Exception {
+    kill(id);
+    InProcessCluster.deleteTree(dataDir(id));
+  }
+
+  public boolean isRunning(String id) {
+    Process p = processes.get(id);
+    return p != null && p.isAlive();
+  }
+
+  public List<String> ids() {
+    return ids;
+  }
+
+  public String clientAddress(String id) {
+    return clientAddresses.get(id);
+  }
+
+  public String endpoints() {
+    return ids.stream().map(clientAddresses::get).collect(Collectors.joining(","));
+  }
+
+  public Optional<NodeStatus> status(String id) {
+    try {
+      return Optional.of(statusClient.status(clientAddresses.get(id)));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  public String awaitLeader(Duration timeout) {
+    String[] leader = new String[1];
+    Await.until("a leader", timeout, () -> {
+      for (String id : ids) {
+        Optional<NodeStatus> s = isRunning(id) ? status(id) : Optional.empty();
+        if (s.isPresent() && "LEADER".equals(s.get().role())) {
+          leader[0] = id;
+          return true;
+        }
+      }
+      return false;
+    });
+    return leader[0];
+  }
+
+  private void awaitServing(String id) {
+    Await.until(id + " serving clients (see " + logFile(id) + ")", Duration.ofSeconds(120), () -> {
+      if (!isRunning(id)) {
+        throw new AssertionError(id + " exited during start-up; log: " + tail(id));
+      }
+      return status(id).isPresent();
+    });
+  }
+
+  public String tail(String id) {
+    try {
+      List<String> lines = Files.readAllLines(logFile(id));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    statusClient.close();
+    for (Process p : processes.values()) {
+      p.destroyForcibly();
+    }
+    for (Process p : processes.values()) {
+      try {
+        p.waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    processes.clear();
+  }
+}
