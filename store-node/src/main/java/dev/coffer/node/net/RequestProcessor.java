@@ -12,7 +12,6 @@ import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
 import dev.coffer.proto.Status;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,9 +34,11 @@ public final class RequestProcessor {
   private final WriteProposer writes;
   private final BlobStateMachine stateMachine;
   private final Executor localReads;
+  private final DiskSpace diskSpace;
 
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
-      Executor localReads) {
+      Executor localReads) throws IOException {
+    this.diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
     this.config = config;
     this.raft = raft;
     this.writes = writes;
@@ -118,16 +119,12 @@ public final class RequestProcessor {
   }
 
   private Optional<Response> checkDiskSpace() {
-    try {
-      long free = Files.getFileStore(config.dataDir()).getUsableSpace();
-      if (free < DISK_RESERVE_BYTES) {
-        return Optional.of(error(Status.UNAVAILABLE, "node " + config.nodeId() + " has only " + (free >> 20)
-            + " MiB of disk left; writes are refused until space is freed"));
-      }
-      return Optional.empty();
-    } catch (IOException e) {
-      return Optional.of(error(Status.UNAVAILABLE, "cannot check free disk space: " + e.getMessage()));
+    long free = diskSpace.freeBytes();
+    if (free < DISK_RESERVE_BYTES) {
+      return Optional.of(error(Status.UNAVAILABLE, "node " + config.nodeId() + " has only " + (free >> 20)
+          + " MiB of disk left; writes are refused until space is freed"));
     }
+    return Optional.empty();
   }
 
   private Response notLeader() {

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
@@ -41,6 +43,8 @@ public final class RaftGateway implements AutoCloseable {
   /** Every Coffer cluster runs one Raft group with this id. */
   public static final RaftGroupId GROUP_ID =
       RaftGroupId.valueOf(UUID.fromString("c0ffe500-0000-4000-8000-000000000001"));
+
+  private static final long REQUEST_TIMEOUT_SECONDS = 30;
 
   private final NodeConfig config;
   private final RaftServer server;
@@ -135,7 +139,10 @@ public final class RaftGateway implements AutoCloseable {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(rejected(e));
     }
-    return reply.handle((r, error) -> {
+    // Bounds what a node holds for a request Raft cannot finish (e.g. a leader cut off from its
+    // followers); the write may still commit later, which is why the client retries with the
+    // same write id rather than treating this as a failure.
+    return reply.orTimeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS).handle((r, error) -> {
       if (error != null) {
         throw rejected(error);
       }
@@ -155,6 +162,10 @@ public final class RaftGateway implements AutoCloseable {
       RaftPeer suggested = notLeader.getSuggestedLeader();
       String address = suggested == null ? "" : config.clientAddressOf(suggested.getId().toString());
       return new ClusterRejectedException(Status.NOT_LEADER, "node " + config.nodeId() + " is not the leader", address);
+    }
+    if (cause instanceof TimeoutException) {
+      return new ClusterRejectedException(Status.UNAVAILABLE, "not committed within " + REQUEST_TIMEOUT_SECONDS
+          + " s; it may still commit: retry with the same write id", leaderClientAddress());
     }
     String what = cause instanceof RaftException ? cause.getClass().getSimpleName() + ": " + cause.getMessage()
         : String.valueOf(cause);
