@@ -3,16 +3,19 @@ package dev.coffer.node.raft;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.ReadOptions;
 import dev.coffer.client.RetryPolicy;
+import dev.coffer.client.UnavailableException;
 import dev.coffer.node.testing.Await;
 import dev.coffer.node.testing.InProcessCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -149,6 +152,29 @@ class ClusterTest {
     try (CofferClient direct = CofferClient.builder().endpoints(cluster.clientAddress(victim)).build()) {
       assertArrayEquals(expected, direct.get("dave", "obj-0", ReadOptions.stale()).value());
     }
+  }
+
+  @Test
+  void majorityDown_writeUnavailableWithUnknownOutcome_thenServedAgain() throws Exception {
+    start(Map.of());
+    write("gina", 5);
+    String leader = cluster.awaitLeader();
+    List<String> followers = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+    for (String id : followers) {
+      cluster.stop(id);
+    }
+    try (CofferClient impatient = CofferClient.builder().endpoints(cluster.clientAddress(leader))
+        .requestTimeout(Duration.ofSeconds(1)).operationTimeout(Duration.ofSeconds(3)).build()) {
+      UnavailableException e = assertThrows(UnavailableException.class,
+          () -> impatient.put("gina", "during-outage", new byte[] {1}));
+      assertTrue(e.outcomeUnknown(), "the write reached the leader and may commit later: " + e.getMessage());
+    }
+    for (String id : followers) {
+      cluster.restart(id);
+    }
+    write("gina", 5);
+    assertAllReadable();
+    assertReplicasIdentical();
   }
 
   @Test
