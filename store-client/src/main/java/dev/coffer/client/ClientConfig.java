@@ -10,8 +10,10 @@ record ClientConfig(List<Endpoint> endpoints, Duration connectTimeout, Duration 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     static final Duration DEFAULT_OPERATION_TIMEOUT = Duration.ofSeconds(30);
+    // Enough attempts that the operation timeout, not the count, ends the retries during an
+    // election (nodes answer NOT_LEADER without an address quickly while there is no leader).
     static final RetryPolicy DEFAULT_RETRY_POLICY =
-            RetryPolicy.exponentialBackoff(20, Duration.ofMillis(50), Duration.ofSeconds(1));
+            RetryPolicy.exponentialBackoff(100, Duration.ofMillis(50), Duration.ofSeconds(1));
     static final int DEFAULT_MAX_FRAME_BYTES = 64 << 20;
     static final int MIN_FRAME_BYTES = 1024;
     /** The 4-byte length prefix must fit in an int together with the frame. */

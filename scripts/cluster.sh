@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# Runs a local Coffer cluster on 127.0.0.1: one node process per node, each with its own
+# directory (DIR/nI: node.properties, data/, node.log, node.pid). See --help.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+NODE_JAR=$REPO_ROOT/store-node/target/coffer-node.jar
+CLI_JAR=$REPO_ROOT/store-cli/target/coffer-cli.jar
+
+DEFAULT_DIR=./data/cluster
+DEFAULT_NODES=3
+DEFAULT_BASE_PORT=7100
+# Bounded waits, in seconds; override for slow machines.
+START_TIMEOUT=${COFFER_START_TIMEOUT:-60}
+STOP_TIMEOUT=${COFFER_STOP_TIMEOUT:-10}
+# Several node JVMs share a small machine: a modest heap and the serial collector.
+NODE_JAVA_OPTS=(-Xmx512m -XX:+UseSerialGC)
+# The CLI is a short-lived JVM: start fast rather than optimise.
+CLI_JAVA_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
+# Every start of a node writes this line to its log; "serving" is judged on what follows the last one.
+START_MARK="=== cluster.sh: starting node"
+
+usage() {
+    cat <<EOF
+Usage: cluster.sh COMMAND [ID] [--dir DIR] [options]
+
+Runs a local Coffer cluster on 127.0.0.1, one node process per node.
+
+Commands:
+  up [--nodes N] [--base-port P]  Create a new cluster in DIR and start it, or start the
+                                  stopped nodes of the cluster already in DIR; waits until
+                                  there is a leader, then prints each node's client address.
+                                  New cluster: N nodes (default $DEFAULT_NODES), client ports P+1..P+N,
+                                  Raft ports P+101..P+100+N (default P=$DEFAULT_BASE_PORT).
+  down                            Stop every node (TERM, then KILL after ${STOP_TIMEOUT}s).
+  status                          The cluster's status as the nodes report it, and each pid.
+  endpoints                       Print the client addresses: 127.0.0.1:7101,127.0.0.1:7102,...
+  kill ID                         kill -9 node ID (e.g. n2).
+  start ID                        Start node ID on its existing data and wait until it serves.
+  wipe ID                         kill -9 node ID and delete its whole data directory, as if
+                                  its disk were lost; 'start ID' makes it rejoin.
+
+Options (before or after the command's other arguments):
+  --dir DIR      The cluster's directory (default $DEFAULT_DIR, relative to the current directory).
+  -h, --help     Show this help.
+
+Environment: COFFER_START_TIMEOUT (seconds, default 60), COFFER_STOP_TIMEOUT (default 10).
+Builds the jars with Maven if they are missing.
+EOF
+}
+
+die() {
+    echo "cluster.sh: $*" >&2
+    exit 1
+}
+
+usage_error() {
+    echo "cluster.sh: $*" >&2
+    echo "Try 'cluster.sh --help' for more information." >&2
+    exit 2
+}
+
+# ------------------------------------------------------------------ arguments
+
+COMMAND=""
+NODE_ID=""
+DIR=$DEFAULT_DIR
+NODES=""
+BASE_PORT=""
+
+parse_arguments() {
+    local positional=()
+    while (($# > 0)); do
+        case $1 in
+            -h | --help) usage; exit 0 ;;
+            --dir) (($# >= 2)) || usage_error "--dir needs a directory"; DIR=$2; shift 2 ;;
+            --dir=*) DIR=${1#--dir=}; shift ;;
+            --nodes) (($# >= 2)) || usage_error "--nodes needs a number"; NODES=$2; shift 2 ;;
+            --nodes=*) NODES=${1#--nodes=}; shift ;;
+            --base-port) (($# >= 2)) || usage_error "--base-port needs a port"; BASE_PORT=$2; shift 2 ;;
+            --base-port=*) BASE_PORT=${1#--base-port=}; shift ;;
+            -*) usage_error "unknown option: $1" ;;
+            *) positional+=("$1"); shift ;;
+        esac
+    done
+    ((${#positional[@]} > 0)) || usage_error "no command given"
+    COMMAND=${positional[0]}
+    case $COMMAND in
+        up | down | status | endpoints) (("${#positional[@]}" == 1)) || usage_error "$COMMAND takes no argument" ;;
+        kill | start | wipe)
+            (("${#positional[@]}" == 2)) || usage_error "$COMMAND needs exactly one node id (e.g. n1)"
+            NODE_ID=${positional[1]}
+            ;;
+        *) usage_error "unknown command: $COMMAND" ;;
+    esac
+    if [[ $COMMAND != up && ( -n $NODES || -n $BASE_PORT ) ]]; then
+        usage_error "--nodes and --base-port only apply to 'up'"
+    fi
+    [[ -z $NODES || $NODES =~ ^[1-9][0-9]?$ ]] || usage_error "--nodes must be a number from 1 to 99, not '$NODES'"
+    if [[ -n $BASE_PORT ]] && ! [[ $BASE_PORT =~ ^[0-9]+$ && $BASE_PORT -ge 1024 && $BASE_PORT -le 65000 ]]; then
+        usage_error "--base-port must be a number from 1024 to 65000, not '$BASE_PORT'"
+    fi
+    return 0
+}
+
+# ------------------------------------------------------------------ layout
+
+layout_file() { echo "$DIR/cluster.properties"; }
+
+# Reads one key of DIR/cluster.properties.
+layout() {
+    local value
+    value=$(grep -m1 "^$1=" "$(layout_file)" | cut -d= -f2-) || die "$(layout_file) has no '$1'"
+    echo "$value"
+}
+
+node_ids() { layout nodes; }
+client_address() { layout "$1.client"; }
+raft_address() { layout "$1.raft"; }
+
+endpoints() {
+    local id list=""
+    for id in $(node_ids); do
+        list+="${list:+,}$(client_address "$id")"
+    done
+    echo "$list"
+}
+
+# Makes DIR absolute; commands other than 'up' need an existing cluster there.
+resolve_dir() {
+    if [[ $COMMAND == up ]]; then
+        mkdir -p "$DIR"
+    elif [[ ! -f $DIR/cluster.properties ]]; then
+        die "no cluster in $DIR (create one with: cluster.sh up --dir $DIR)"
+    fi
+    DIR=$(cd "$DIR" && pwd)
+}
+
+require_node() {
+    local id
+    for id in $(node_ids); do
+        [[ $id == "$1" ]] && return 0
+    done
+    die "no node '$1' in $DIR (nodes: $(node_ids))"
+}
+
+# Writes the layout and each node's configuration of a new cluster.
+create_cluster() {
+    local count=$1 base=$2 i id ids=()
+    for ((i = 1; i <= count; i++)); do
+        ids+=("n$i")
+    done
+    {
+        echo "# Written by cluster.sh up: the layout of this local cluster."
+        echo "nodes=${ids[*]}"
+        echo "base.port=$base"
+        for ((i = 1; i <= count; i++)); do
+            echo "n$i.client=127.0.0.1:$((base + i))"
+            echo "n$i.raft=127.0.0.1:$((base + 100 + i))"
+        done
+    } >"$(layout_file).tmp"
+    for ((i = 1; i <= count; i++)); do
+        id=n$i
+        mkdir -p "$DIR/$id"
+        {
+            echo "node.id=$id"
+            echo "data.dir=$DIR/$id/data"
+            echo "client.address=127.0.0.1:$((base + i))"
+            echo "raft.address=127.0.0.1:$((base + 100 + i))"
+            local peer
+            for ((peer = 1; peer <= count; peer++)); do
+                echo "peer.n$peer=127.0.0.1:$((base + 100 + peer)),127.0.0.1:$((base + peer))"
+            done
+        } >"$DIR/$id/node.properties"
+        # Until this node has served once, its starts pass --bootstrap (see start_node).
+        touch "$DIR/$id/bootstrap-pending"
+    done
+    # Written last: an existing cluster.properties means the configuration is complete.
+    mv "$(layout_file).tmp" "$(layout_file)"
+}
+
+# ------------------------------------------------------------------ processes
+
+ensure_jars() {
+    if [[ ! -f $NODE_JAR || ! -f $CLI_JAR ]]; then
+        command -v mvn >/dev/null || die "the jars are not built and mvn is not installed"
+        echo "building the jars (mvn package, this takes a minute) ..." >&2
+        (cd "$REPO_ROOT" && mvn -B -q -DskipTests package) >&2 || die "the build failed"
+    fi
+}
+
+coffer_cli() {
+    java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "$(endpoints)" "$@"
+}
+
+pid_of() {
+    local file=$DIR/$1/node.pid
+    [[ -f $file ]] && cat "$file"
+}
+
+# True if node $1's recorded pid is alive and is still that node's java process (pids get reused).
+is_running() {
+    local pid
+    pid=$(pid_of "$1") || return 1
+    [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null \
+        && ps -o args= -p "$pid" 2>/dev/null | grep -qF -- "$DIR/$1/node.properties"
+}
+
+# True once node $1 logged that it serves clients, since its last start.
+is_serving() {
+    local log=$DIR/$1/node.log
+    [[ -f $log ]] && awk -v mark="$START_MARK" '
+        index($0, mark) == 1 { serving = 0 }
+        /serving clients on/ { serving = 1 }
+        END { exit !serving }' "$log"
+}
+
+# Fails if something already listens on node $1's client or Raft port.
+require_ports_free() {
+    local address port
+    for address in "$(client_address "$1")" "$(raft_address "$1")"; do
+        port=${address##*:}
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            die "port $port of node $1 is already in use: is another cluster running? (cluster.sh down --dir ...)"
+        fi
+    done
+}
+
+start_node() {
+    local id=$1 dir=$DIR/$1
+    if is_running "$id"; then
+        echo "$id is already running (pid $(pid_of "$id"))"
+        return 0
+    fi
+    local args=(--config "$dir/node.properties")
+    # Only the very first start of a brand-new cluster bootstraps; a node whose disk was lost
+    # later must rejoin instead, which the node does on its own when started without it.
+    [[ -f $dir/bootstrap-pending ]] && args+=(--bootstrap)
+    echo "$START_MARK $id at $(date '+%Y-%m-%d %H:%M:%S'): ${args[*]}" >>"$dir/node.log"
+    local launcher=(nohup)
+    # A session of its own: the node survives the terminal (and Ctrl-C) of whoever started it.
+    command -v setsid >/dev/null && launcher=(setsid nohup)
+    "${launcher[@]}" java "${NODE_JAVA_OPTS[@]}" -jar "$NODE_JAR" "${args[@]}" \
+        >>"$dir/node.log" 2>&1 </dev/null &
+    echo $! >"$dir/node.pid"
+}
+
+log_tail() {
+    echo "--- last lines of $DIR/$1/node.log:" >&2
+    tail -n 25 "$DIR/$1/node.log" >&2 || true
+}
+
+# Waits until each node in "$@" logs that it serves clients; fails at once if one exits.
+wait_until_serving() {
+    local deadline=$((SECONDS + START_TIMEOUT)) id pending=("$@") still
+    while ((${#pending[@]} > 0)); do
+        still=()
+        for id in "${pending[@]}"; do
+            if is_serving "$id"; then
+                rm -f "$DIR/$id/bootstrap-pending"
+            elif ! is_running "$id"; then
+                log_tail "$id"
+                die "node $id exited during startup (log: $DIR/$id/node.log)"
+            else
+                still+=("$id")
+            fi
+        done
+        pending=("${still[@]+"${still[@]}"}")
+        ((${#pending[@]} == 0)) && break
+        if ((SECONDS >= deadline)); then
+            for id in "${pending[@]}"; do log_tail "$id"; done
+            die "not serving after ${START_TIMEOUT}s: ${pending[*]}"
+        fi
+        sleep 0.5
+    done
+}
+
+wait_for_leader() {
+    local deadline=$((SECONDS + START_TIMEOUT)) json
+    while true; do
+        json=$(coffer_cli --timeout 3 status --output json 2>/dev/null) || true
+        [[ $json == *'"leader":"'* ]] && return 0
+        if ((SECONDS >= deadline)); then
+            local id
+            for id in $(node_ids); do log_tail "$id"; done
+            die "no leader elected after ${START_TIMEOUT}s (last status: ${json:-none})"
+        fi
+        sleep 1
+    done
+}
+
+# Stops node $1's process with the given signal; returns once it is gone or after the timeout.
+signal_and_wait() {
+    local id=$1 signal=$2 timeout=$3 pid deadline
+    pid=$(pid_of "$id")
+    kill "-$signal" "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + timeout))
+    while is_running "$id" && ((SECONDS < deadline)); do
+        sleep 0.2
+    done
+    ! is_running "$id"
+}
+
+# ------------------------------------------------------------------ commands
+
+cmd_up() {
+    local started=() id
+    if [[ -f $(layout_file) ]]; then
+        [[ -z $NODES && -z $BASE_PORT ]] \
+            || die "$DIR already holds a cluster ($(node_ids)); --nodes and --base-port only apply to a new one"
+        echo "starting the stopped nodes of the cluster in $DIR"
+    else
+        [[ -z $(ls -A "$DIR") ]] || die "$DIR is not empty and holds no cluster: give an empty or new --dir"
+        create_cluster "${NODES:-$DEFAULT_NODES}" "${BASE_PORT:-$DEFAULT_BASE_PORT}"
+        echo "created a new cluster of $(wc -w <<<"$(node_ids)") nodes in $DIR"
+    fi
+    ensure_jars
+    for id in $(node_ids); do
+        if ! is_running "$id"; then
+            started+=("$id")
+        fi
+    done
+    # All ports first: a busy one should stop 'up' before it leaves some nodes running.
+    for id in "${started[@]+"${started[@]}"}"; do
+        require_ports_free "$id"
+    done
+    for id in "${started[@]+"${started[@]}"}"; do
+        start_node "$id"
+    done
+    ((${#started[@]} > 0)) && wait_until_serving "${started[@]}"
+    wait_for_leader
+    for id in $(node_ids); do
+        printf '%s  %s  (pid %s, log %s)\n' "$id" "$(client_address "$id")" "$(pid_of "$id")" "$DIR/$id/node.log"
+    done
+    echo "endpoints: $(endpoints)"
+}
+
+cmd_down() {
+    local id running=()
+    for id in $(node_ids); do
+        if is_running "$id"; then
+            kill -TERM "$(pid_of "$id")" 2>/dev/null || true
+            running+=("$id")
+        else
+            rm -f "$DIR/$id/node.pid"
+        fi
+    done
+    local deadline=$((SECONDS + STOP_TIMEOUT))
+    for id in "${running[@]+"${running[@]}"}"; do
+        while is_running "$id" && ((SECONDS < deadline)); do
+            sleep 0.2
+        done
+        if is_running "$id"; then
+            signal_and_wait "$id" KILL 5 || die "could not stop $id (pid $(pid_of "$id"))"
+            echo "stopped $id (killed: it did not exit within ${STOP_TIMEOUT}s of TERM)"
+        else
+            echo "stopped $id"
+        fi
+        rm -f "$DIR/$id/node.pid"
+    done
+    ((${#running[@]} > 0)) || echo "no node of $DIR was running"
+}
+
+cmd_status() {
+    ensure_jars
+    coffer_cli --timeout 3 status || true
+    echo
+    local id
+    for id in $(node_ids); do
+        if is_running "$id"; then
+            printf '%s  pid %-8s running  %s\n' "$id" "$(pid_of "$id")" "$DIR/$id/node.log"
+        else
+            printf '%s  %-12s stopped  %s\n' "$id" "-" "$DIR/$id/node.log"
+        fi
+    done
+}
+
+cmd_kill() {
+    require_node "$NODE_ID"
+    if ! is_running "$NODE_ID"; then
+        echo "$NODE_ID is not running"
+        return 0
+    fi
+    local pid
+    pid=$(pid_of "$NODE_ID")
+    signal_and_wait "$NODE_ID" KILL 5 || die "$NODE_ID (pid $pid) survived kill -9"
+    rm -f "$DIR/$NODE_ID/node.pid"
+    echo "killed $NODE_ID (pid $pid)"
+}
+
+cmd_start() {
+    require_node "$NODE_ID"
+    ensure_jars
+    if is_running "$NODE_ID"; then
+        echo "$NODE_ID is already running (pid $(pid_of "$NODE_ID"))"
+        return 0
+    fi
+    require_ports_free "$NODE_ID"
+    start_node "$NODE_ID"
+    wait_until_serving "$NODE_ID"
+    echo "$NODE_ID  $(client_address "$NODE_ID")  (pid $(pid_of "$NODE_ID"))"
+}
+
+cmd_wipe() {
+    require_node "$NODE_ID"
+    cmd_kill
+    # A wiped node must never bootstrap: it rejoins the cluster that already exists.
+    rm -f "$DIR/$NODE_ID/bootstrap-pending"
+    rm -rf "${DIR:?}/$NODE_ID/data"
+    echo "wiped $NODE_ID: deleted $DIR/$NODE_ID/data"
+}
+
+main() {
+    parse_arguments "$@"
+    command -v java >/dev/null || die "java is not installed (Java 17 or later is needed)"
+    resolve_dir
+    case $COMMAND in
+        up) cmd_up ;;
+        down) cmd_down ;;
+        status) cmd_status ;;
+        endpoints) endpoints ;;
+        kill) cmd_kill ;;
+        start) cmd_start ;;
+        wipe) cmd_wipe ;;
+    esac
+}
+
+main "$@"

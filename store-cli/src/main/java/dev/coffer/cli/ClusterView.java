@@ -1,0 +1,29 @@
+package dev.coffer.cli;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** What {@code coffer status} learned: every asked node's row, and who leads. */
+record ClusterView(List<NodeRow> nodes, Optional<String> leader) {
+
+    ClusterView {
+        nodes = List.copyOf(nodes);
+    }
+
+    /**
+     * Builds the view from the rows; the leader is the one named by the answering node with the
+     * highest term, since a node that missed an election still names the deposed leader.
+     */
+    static ClusterView of(List<NodeRow> nodes) {
+        Optional<String> leader = nodes.stream()
+                .filter(row -> row.reachable() && row.leaderId() != null)
+                .max(Comparator.comparingLong(NodeRow::term))
+                .map(NodeRow::leaderId);
+        return new ClusterView(nodes, leader);
+    }
+
+    boolean anyReachable() {
+        return nodes.stream().anyMatch(NodeRow::reachable);
+    }
+}

@@ -1,0 +1,7 @@
+package dev.coffer.cli;
+
+/** How {@code coffer status} prints: for people or for scripts. */
+enum OutputFormat {
+    TABLE,
+    JSON
+}

@@ -1,0 +1,52 @@
+package dev.coffer.cli;
+
+import dev.coffer.client.CofferClient;
+import dev.coffer.client.CofferException;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "status",
+        description = {"Shows each node's role and progress, and the leader.",
+            "Asks every endpoint for its node's id, role, term, commit index and applied index.",
+            "Exits with 1 when no node answers."})
+final class StatusCommand extends ClientCommand {
+    @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE}).")
+    OutputFormat output;
+
+    @Override
+    int run(CofferClient client) {
+        List<NodeRow> rows = new ArrayList<>();
+        for (String endpoint : endpoints()) {
+            rows.add(ask(client, endpoint));
+        }
+        ClusterView view = ClusterView.of(rows);
+        out().print(output == OutputFormat.JSON ? StatusJson.render(view) + System.lineSeparator()
+                : StatusTable.render(view));
+        out().flush();
+        if (!view.anyReachable()) {
+            console().err().println("coffer: no node answered at " + String.join(",", endpoints()));
+            return ExitCodes.ERROR;
+        }
+        return ExitCodes.OK;
+    }
+
+    /** One node's answer; a node that cannot answer is a row of the report, not a failure of the command. */
+    private NodeRow ask(CofferClient client, String endpoint) {
+        try {
+            return NodeRow.answered(endpoint, client.status(endpoint));
+        } catch (CofferException e) {
+            if (cli.clientOptions().verbose()) {
+                console().err().println("coffer: " + endpoint + " did not answer: " + e.getMessage());
+            }
+            return NodeRow.unreachable(endpoint);
+        }
+    }
+
+    @Override
+    String subject() {
+        return null;
+    }
+}

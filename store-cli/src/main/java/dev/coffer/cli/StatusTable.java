@@ -1,0 +1,49 @@
+package dev.coffer.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code coffer status} for people: aligned columns, then the leader. */
+final class StatusTable {
+    private static final List<String> HEADER =
+            List.of("ID", "ROLE", "TERM", "COMMIT", "APPLIED", "CLIENT ADDRESS");
+
+    private StatusTable() {
+    }
+
+    static String render(ClusterView view) {
+        List<List<String>> lines = new ArrayList<>();
+        lines.add(HEADER);
+        for (NodeRow row : view.nodes()) {
+            lines.add(row.reachable()
+                    ? List.of(row.id(), row.role(), Long.toString(row.term()), Long.toString(row.commitIndex()),
+                            Long.toString(row.appliedIndex()), row.clientAddress())
+                    : List.of("-", "UNREACHABLE", "-", "-", "-", row.clientAddress()));
+        }
+        int[] widths = columnWidths(lines);
+        StringBuilder table = new StringBuilder();
+        for (List<String> line : lines) {
+            for (int column = 0; column < line.size(); column++) {
+                boolean last = column == line.size() - 1;
+                table.append(last ? line.get(column) : pad(line.get(column), widths[column] + 2));
+            }
+            table.append(System.lineSeparator());
+        }
+        table.append("leader: ").append(view.leader().orElse("none known")).append(System.lineSeparator());
+        return table.toString();
+    }
+
+    private static int[] columnWidths(List<List<String>> lines) {
+        int[] widths = new int[HEADER.size()];
+        for (List<String> line : lines) {
+            for (int column = 0; column < line.size(); column++) {
+                widths[column] = Math.max(widths[column], line.get(column).length());
+            }
+        }
+        return widths;
+    }
+
+    private static String pad(String value, int width) {
+        return value + " ".repeat(width - value.length());
+    }
+}

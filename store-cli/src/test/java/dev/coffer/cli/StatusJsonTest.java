@@ -1,0 +1,53 @@
+package dev.coffer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusJsonTest {
+
+    @Test
+    void render_healthyClusterWithOneNodeDown_listsEveryNode() {
+        ClusterView view = ClusterView.of(List.of(
+                new NodeRow("127.0.0.1:7101", true, "n1", "LEADER", 3, 42, 42, "n1"),
+                new NodeRow("127.0.0.1:7102", true, "n2", "FOLLOWER", 3, 42, 41, "n1"),
+                NodeRow.unreachable("127.0.0.1:7103")));
+
+        assertEquals("{\"leader\":\"n1\",\"nodes\":["
+                + "{\"id\":\"n1\",\"role\":\"LEADER\",\"term\":3,\"commitIndex\":42,\"appliedIndex\":42,"
+                + "\"clientAddress\":\"127.0.0.1:7101\",\"reachable\":true},"
+                + "{\"id\":\"n2\",\"role\":\"FOLLOWER\",\"term\":3,\"commitIndex\":42,\"appliedIndex\":41,"
+                + "\"clientAddress\":\"127.0.0.1:7102\",\"reachable\":true},"
+                + "{\"clientAddress\":\"127.0.0.1:7103\",\"reachable\":false}]}",
+                StatusJson.render(view));
+    }
+
+    @Test
+    void render_noLeaderKnown_writesNull() {
+        ClusterView view = ClusterView.of(List.of(
+                new NodeRow("127.0.0.1:7101", true, "n1", "CANDIDATE", 4, 42, 42, null)));
+
+        assertEquals("{\"leader\":null,\"nodes\":[{\"id\":\"n1\",\"role\":\"CANDIDATE\",\"term\":4,"
+                + "\"commitIndex\":42,\"appliedIndex\":42,\"clientAddress\":\"127.0.0.1:7101\",\"reachable\":true}]}",
+                StatusJson.render(view));
+    }
+
+    @Test
+    void render_noNodeAnswered_hasOnlyUnreachableNodes() {
+        ClusterView view = ClusterView.of(List.of(NodeRow.unreachable("h1:1"), NodeRow.unreachable("h2:2")));
+
+        assertEquals("{\"leader\":null,\"nodes\":[{\"clientAddress\":\"h1:1\",\"reachable\":false},"
+                + "{\"clientAddress\":\"h2:2\",\"reachable\":false}]}", StatusJson.render(view));
+    }
+
+    @Test
+    void render_oddNodeId_isEscaped() {
+        ClusterView view = ClusterView.of(List.of(
+                new NodeRow("h:1", true, "n\"1\\", "LEADER", 1, 1, 1, "n\"1\\")));
+
+        assertEquals("{\"leader\":\"n\\\"1\\\\\",\"nodes\":[{\"id\":\"n\\\"1\\\\\",\"role\":\"LEADER\",\"term\":1,"
+                + "\"commitIndex\":1,\"appliedIndex\":1,\"clientAddress\":\"h:1\",\"reachable\":true}]}",
+                StatusJson.render(view));
+    }
+}
