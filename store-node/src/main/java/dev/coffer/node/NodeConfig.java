@@ -21,6 +21,16 @@ public final class NodeConfig {
   /** One member of the cluster: its Raft peer address and the address clients use. */
   public record Peer(String id, String raftAddress, String clientAddress) {}
 
+  /** How a linearizable read makes sure this node is still the leader. */
+  public enum ReadPath {
+    /** Wait for a log entry proposed after the read arrived to commit (default; see WriteProposer). */
+    LOG_BARRIER,
+    /** Ratis's ReadIndex alone. Stale on a deposed leader in Ratis 3.3.0: kept for the fault tests. */
+    RATIS_READ_INDEX,
+    /** No check at all: answers from local state. Never linearizable; a negative control for the fault tests. */
+    UNSAFE_LOCAL
+  }
+
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
 
   private final String nodeId;
@@ -33,6 +43,7 @@ public final class NodeConfig {
   private final Duration electionTimeoutMax;
   private final long snapshotEveryEntries;
   private final boolean bootstrap;
+  private final ReadPath readPath;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this.nodeId = required(p, "node.id");
@@ -44,6 +55,7 @@ public final class NodeConfig {
     this.electionTimeoutMax = Duration.ofMillis(intValue(p, "election.timeout.max.ms", 2000));
     this.snapshotEveryEntries = intValue(p, "snapshot.every.entries", 10_000);
     this.bootstrap = bootstrap;
+    this.readPath = readPath(p.getProperty("read.path", "log-barrier"));
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -90,6 +102,15 @@ public final class NodeConfig {
       throw new IllegalArgumentException("no peer.<id> entries: list every node of the cluster, this one included");
     }
     return peers;
+  }
+
+  private static ReadPath readPath(String value) {
+    try {
+      return ReadPath.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("read.path must be log-barrier, ratis-read-index or unsafe-local, got '"
+          + value + "'");
+    }
   }
 
   private static String required(Properties p, String key) {
@@ -152,6 +173,7 @@ public final class NodeConfig {
   public Duration electionTimeoutMin() { return electionTimeoutMin; }
   public Duration electionTimeoutMax() { return electionTimeoutMax; }
   public long snapshotEveryEntries() { return snapshotEveryEntries; }
+  public ReadPath readPath() { return readPath; }
   /** True only on the first start of a brand-new cluster. */
   public boolean bootstrap() { return bootstrap; }
 

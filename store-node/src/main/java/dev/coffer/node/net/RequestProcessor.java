@@ -115,7 +115,11 @@ public final class RequestProcessor {
     if (!raft.isLeader()) {
       return done(notLeader());
     }
-    return raft.linearizableRead(request);
+    return switch (config.readPath()) {
+      case LOG_BARRIER -> writes.barrier().thenApplyAsync(index -> stateMachine.read(request), localReads);
+      case RATIS_READ_INDEX -> raft.linearizableRead(request);
+      case UNSAFE_LOCAL -> CompletableFuture.supplyAsync(() -> stateMachine.read(request), localReads);
+    };
   }
 
   private Optional<Response> checkDiskSpace() {

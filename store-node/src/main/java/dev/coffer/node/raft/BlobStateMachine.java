@@ -115,7 +115,7 @@ public final class BlobStateMachine extends BaseStateMachine {
       List<Response> results = withStore(s -> s.apply(entry.getTerm(), entry.getIndex(), logEntry));
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
       return CompletableFuture.completedFuture(
-          ProtoBridge.toMessage(CommandResults.newBuilder().addAllResults(results).build()));
+          ProtoBridge.toMessage(CommandResults.newBuilder().addAllResults(results).setLogIndex(entry.getIndex()).build()));
     } catch (RuntimeException e) {
       storageFailure = "applying log entry " + entry.getIndex() + ": " + e.getMessage();
       LOG.error("Storage failure {}; this node stops applying and must be restarted", storageFailure, e);
