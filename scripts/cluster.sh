@@ -32,7 +32,8 @@ Commands:
                                   stopped nodes of the cluster already in DIR; waits until
                                   there is a leader, then prints each node's client address.
                                   New cluster: N nodes (default $DEFAULT_NODES), client ports P+1..P+N,
-                                  Raft ports P+101..P+100+N (default P=$DEFAULT_BASE_PORT).
+                                  Raft ports P+101..P+100+N, admin (HTTP /metrics, /health,
+                                  /status) P+201..P+200+N (default P=$DEFAULT_BASE_PORT).
   down                            Stop every node (TERM, then KILL after ${STOP_TIMEOUT}s).
   status                          The cluster's status as the nodes report it, and each pid.
   endpoints                       Print the client addresses: 127.0.0.1:7101,127.0.0.1:7102,...
@@ -118,6 +119,8 @@ layout() {
 node_ids() { layout nodes; }
 client_address() { layout "$1.client"; }
 raft_address() { layout "$1.raft"; }
+# Clusters created before nodes had an admin port have none.
+admin_address() { grep -m1 "^$1.admin=" "$(layout_file)" | cut -d= -f2- || true; }
 
 endpoints() {
     local id list=""
@@ -158,6 +161,7 @@ create_cluster() {
         for ((i = 1; i <= count; i++)); do
             echo "n$i.client=127.0.0.1:$((base + i))"
             echo "n$i.raft=127.0.0.1:$((base + 100 + i))"
+            echo "n$i.admin=127.0.0.1:$((base + 200 + i))"
         done
     } >"$(layout_file).tmp"
     for ((i = 1; i <= count; i++)); do
@@ -168,6 +172,7 @@ create_cluster() {
             echo "data.dir=$DIR/$id/data"
             echo "client.address=127.0.0.1:$((base + i))"
             echo "raft.address=127.0.0.1:$((base + 100 + i))"
+            echo "admin.address=127.0.0.1:$((base + 200 + i))"
             local peer
             for ((peer = 1; peer <= count; peer++)); do
                 echo "peer.n$peer=127.0.0.1:$((base + 100 + peer)),127.0.0.1:$((base + peer))"
@@ -219,7 +224,7 @@ is_serving() {
 # Fails if something already listens on node $1's client or Raft port.
 require_ports_free() {
     local address port
-    for address in "$(client_address "$1")" "$(raft_address "$1")"; do
+    for address in "$(client_address "$1")" "$(raft_address "$1")" $(admin_address "$1"); do
         port=${address##*:}
         if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             die "port $port of node $1 is already in use: is another cluster running? (cluster.sh down --dir ...)"

@@ -1,11 +1,13 @@
 package dev.coffer.node;
 
+import dev.coffer.node.admin.AdminServer;
+import dev.coffer.node.admin.NodeAdmin;
+import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.net.ClientServer;
 import dev.coffer.node.net.RequestProcessor;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.DiskLossRecovery;
 import dev.coffer.node.raft.RaftGateway;
-import dev.coffer.node.raft.RaftSettings;
 import dev.coffer.node.raft.WriteProposer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,15 +37,19 @@ public final class CofferNode implements AutoCloseable {
   private final RaftGateway raft;
   private final ExecutorService localReads;
   private final ClientServer clientServer;
+  private final AdminServer adminServer;
+  private final NodeMetrics metrics;
   private final Thread rejoin;
 
   private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, ExecutorService localReads,
-      ClientServer clientServer, Thread rejoin) {
+      ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics, Thread rejoin) {
     this.config = config;
     this.stateMachine = stateMachine;
     this.raft = raft;
     this.localReads = localReads;
     this.clientServer = clientServer;
+    this.adminServer = adminServer;
+    this.metrics = metrics;
     this.rejoin = rejoin;
   }
 
@@ -65,23 +71,37 @@ public final class CofferNode implements AutoCloseable {
     RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining);
     WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes());
     ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
-    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads);
-    ClientServer clientServer;
+    NodeMetrics metrics = new NodeMetrics(config.nodeId());
+    stateMachine.setLeaderListener((leader, term) -> metrics.leaderChanged());
+    stateMachine.setSnapshotObserver(metrics::snapshotTaken);
+    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics);
+    ClientServer clientServer = null;
+    AdminServer adminServer = null;
     try {
       clientServer = ClientServer.start(config.clientAddress(), config.maxFrameBytes(), processor);
+      if (config.adminAddress().isPresent()) {
+        adminServer = AdminServer.start(config.adminAddress().get(),
+            new NodeAdmin(config, raft, stateMachine, metrics));
+      }
     } catch (RuntimeException e) {
+      if (clientServer != null) {
+        clientServer.close();
+      }
       raft.close();
       localReads.shutdownNow();
-      throw new IOException("cannot listen for clients on " + config.clientAddress() + ": " + e.getMessage(), e);
+      metrics.close();
+      throw new IOException("cannot listen on " + (clientServer == null ? config.clientAddress()
+          : config.adminAddress().orElse("")) + ": " + e.getMessage(), e);
     }
     Thread rejoin = null;
     if (rejoining) {
       rejoin = daemon("rejoin").newThread(() -> finishRejoin(config, raft, marker));
       rejoin.start();
     }
-    LOG.info("Coffer node {} serving clients on {} (raft {}, data {}, max entry {} bytes)", config.nodeId(),
-        config.clientAddress(), config.raftAddress(), config.dataDir(), RaftSettings.maxEntryBytes(config));
-    return new CofferNode(config, stateMachine, raft, localReads, clientServer, rejoin);
+    LOG.info("Coffer node {} {} serving clients on {} (raft {}, admin {}, data {})", config.nodeId(),
+        CofferVersion.get(), config.clientAddress(), config.raftAddress(), config.adminAddress().orElse("none"),
+        config.dataDir());
+    return new CofferNode(config, stateMachine, raft, localReads, clientServer, adminServer, metrics, rejoin);
   }
 
   private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker) {
@@ -136,8 +156,12 @@ public final class CofferNode implements AutoCloseable {
     if (rejoin != null) {
       rejoin.interrupt();
     }
+    if (adminServer != null) {
+      adminServer.close();
+    }
     clientServer.close();
     raft.close();
+    metrics.close();
     localReads.shutdownNow();
     try {
       localReads.awaitTermination(5, TimeUnit.SECONDS);

@@ -37,6 +37,7 @@ public final class NodeConfig {
   private final Path dataDir;
   private final String clientAddress;
   private final String raftAddress;
+  private final String adminAddress;
   private final Map<String, Peer> peers;
   private final int maxValueBytes;
   private final Duration electionTimeoutMin;
@@ -50,6 +51,8 @@ public final class NodeConfig {
     this.dataDir = Path.of(required(p, "data.dir")).toAbsolutePath();
     this.clientAddress = address(p, "client.address");
     this.raftAddress = address(p, "raft.address");
+    String admin = p.getProperty("admin.address", "").trim();
+    this.adminAddress = admin.isEmpty() ? null : checkAddress("admin.address", admin);
     this.maxValueBytes = intValue(p, "max.value.bytes", DEFAULT_MAX_VALUE_BYTES);
     this.electionTimeoutMin = Duration.ofMillis(intValue(p, "election.timeout.min.ms", 1000));
     this.electionTimeoutMax = Duration.ofMillis(intValue(p, "election.timeout.max.ms", 2000));
@@ -166,6 +169,8 @@ public final class NodeConfig {
   public Path snapshotDir() { return dataDir.resolve("snapshots"); }
   public String clientAddress() { return clientAddress; }
   public String raftAddress() { return raftAddress; }
+  /** The admin HTTP address (/metrics, /health, /status), or empty when none is configured. */
+  public java.util.Optional<String> adminAddress() { return java.util.Optional.ofNullable(adminAddress); }
   public Map<String, Peer> peers() { return peers; }
   public int maxValueBytes() { return maxValueBytes; }
   /** A frame carries one request: the value plus keys and envelope, which are bounded by validation. */

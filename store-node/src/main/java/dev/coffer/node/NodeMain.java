@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** The node process: {@code java -jar coffer-node.jar --config node.properties [--bootstrap]}. */
-@Command(name = "coffer-node", mixinStandardHelpOptions = true, version = "coffer-node 0.1.0",
+@Command(name = "coffer-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
     description = "Runs one Coffer node: a Raft replica of the blob store that serves clients.",
     footer = "%nSettings come from the --config file; the options below override them.")
 public final class NodeMain implements Callable<Integer> {
@@ -39,6 +39,10 @@ public final class NodeMain implements Callable<Integer> {
   @Option(names = "--raft-address", paramLabel = "HOST:PORT", description = "raft.address")
   String raftAddress;
 
+  @Option(names = "--admin-address", paramLabel = "HOST:PORT",
+      description = "admin.address: HTTP /metrics, /health, /status")
+  String adminAddress;
+
   @Option(names = "--peer", paramLabel = "ID=RAFT_HOST:PORT,CLIENT_HOST:PORT",
       description = "a cluster member (peer.ID); repeat for each, this node included")
   List<String> peers = List.of();
@@ -53,6 +57,7 @@ public final class NodeMain implements Callable<Integer> {
     putIfSet(overrides, "data.dir", dataDir);
     putIfSet(overrides, "client.address", clientAddress);
     putIfSet(overrides, "raft.address", raftAddress);
+    putIfSet(overrides, "admin.address", adminAddress);
     putIfSet(overrides, "max.value.bytes", maxValueBytes == null ? null : maxValueBytes.toString());
     for (String peer : peers) {
       int eq = peer.indexOf('=');
@@ -87,6 +92,13 @@ public final class NodeMain implements Callable<Integer> {
   private static void putIfSet(Map<String, String> map, String key, String value) {
     if (value != null) {
       map.put(key, value);
+    }
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"coffer-node " + CofferVersion.get()};
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.coffer.node.net;
 
 import dev.coffer.node.NodeConfig;
+import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.ClusterRejectedException;
 import dev.coffer.node.raft.RaftGateway;
@@ -35,9 +36,11 @@ public final class RequestProcessor {
   private final BlobStateMachine stateMachine;
   private final Executor localReads;
   private final DiskSpace diskSpace;
+  private final NodeMetrics metrics;
 
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
-      Executor localReads) throws IOException {
+      Executor localReads, NodeMetrics metrics) throws IOException {
+    this.metrics = metrics;
     this.diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
     this.config = config;
     this.raft = raft;
@@ -47,6 +50,21 @@ public final class RequestProcessor {
   }
 
   public CompletableFuture<Response> process(Request request) {
+    long start = System.nanoTime();
+    return answer(request).whenComplete((response, error) -> {
+      if (response != null) {
+        metrics.request(operationName(request), response.getStatus(), System.nanoTime() - start,
+            request.getSerializedSize(), response.getSerializedSize());
+      }
+    });
+  }
+
+  private static String operationName(Request request) {
+    return request.getOpCase() == Request.OpCase.OP_NOT_SET ? "unknown"
+        : request.getOpCase().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private CompletableFuture<Response> answer(Request request) {
     CompletableFuture<Response> answer;
     try {
       answer = dispatch(request);

@@ -44,6 +44,7 @@ public final class BlobStateMachine extends BaseStateMachine {
   private BlobStore store;
   private volatile String storageFailure;
   private volatile LeaderListener leaderListener = (peerId, term) -> { };
+  private volatile java.util.function.LongConsumer snapshotObserver = nanos -> { };
 
   /** Told about every leader change this node sees. */
   public interface LeaderListener {
@@ -58,6 +59,11 @@ public final class BlobStateMachine extends BaseStateMachine {
 
   public void setLeaderListener(LeaderListener listener) {
     this.leaderListener = listener;
+  }
+
+  /** Told how long each snapshot took, in nanoseconds. */
+  public void setSnapshotObserver(java.util.function.LongConsumer observer) {
+    this.snapshotObserver = observer;
   }
 
   @Override
@@ -156,9 +162,12 @@ public final class BlobStateMachine extends BaseStateMachine {
 
   @Override
   public long takeSnapshot() throws IOException {
+    long start = System.nanoTime();
     storeLock.readLock().lock();
     try {
-      return snapshots.take(store).getIndex();
+      long index = snapshots.take(store).getIndex();
+      snapshotObserver.accept(System.nanoTime() - start);
+      return index;
     } finally {
       storeLock.readLock().unlock();
     }
@@ -204,6 +213,10 @@ public final class BlobStateMachine extends BaseStateMachine {
   /** A consistent digest of the whole state, for comparing replicas. */
   public byte[] digest() {
     return withStore(BlobStore::digest);
+  }
+
+  public long approximateSizeBytes() {
+    return withStore(BlobStore::approximateSizeBytes);
   }
 
   public long storeAppliedIndex() {

@@ -37,6 +37,7 @@ public final class InProcessCluster implements AutoCloseable {
       s.put("data.dir", root.resolve(id).toString());
       s.put("client.address", "127.0.0.1:" + FreePorts.next());
       s.put("raft.address", "127.0.0.1:" + FreePorts.next());
+      s.put("admin.address", "127.0.0.1:" + FreePorts.next());
       settings.put(id, s);
     }
     for (String id : ids) {
@@ -104,6 +105,10 @@ public final class InProcessCluster implements AutoCloseable {
 
   public String clientAddress(String id) {
     return settings.get(id).get("client.address");
+  }
+
+  public String adminAddress(String id) {
+    return settings.get(id).get("admin.address");
   }
 
   public String endpoints() {

@@ -1,0 +1,63 @@
+package dev.coffer.node.admin;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Serves the three admin paths; everything else is 404. One response per connection. */
+final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(AdminHandler.class);
+  private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String JSON = "application/json";
+
+  private final AdminEndpoints endpoints;
+
+  AdminHandler(AdminEndpoints endpoints) {
+    this.endpoints = endpoints;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    FullHttpResponse response;
+    if (!HttpMethod.GET.equals(request.method())) {
+      response = respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET\n");
+    } else {
+      response = switch (path) {
+        case "/metrics" -> respond(HttpResponseStatus.OK, PROMETHEUS, endpoints.metrics());
+        case "/health" -> respond(endpoints.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
+            JSON, endpoints.statusJson());
+        case "/status" -> respond(HttpResponseStatus.OK, JSON, endpoints.statusJson());
+        default -> respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /metrics, /health or /status\n");
+      };
+    }
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static FullHttpResponse respond(HttpResponseStatus status, String contentType, String body) {
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    response.headers().set(HttpHeaderNames.CONNECTION, "close");
+    return response;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("Admin connection failed: {}", cause.toString());
+    ctx.close();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.coffer.node.admin;
+
+import dev.coffer.node.NodeConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import java.util.concurrent.TimeUnit;
+
+/** The admin port: {@code /metrics} (Prometheus text), {@code /health} and {@code /status} (JSON). */
+public final class AdminServer implements AutoCloseable {
+  private final EventLoopGroup group;
+  private final Channel channel;
+
+  private AdminServer(EventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
+  }
+
+  public static AdminServer start(String hostPort, AdminEndpoints endpoints) throws InterruptedException {
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    try {
+      Channel channel = new ServerBootstrap()
+          .group(group)
+          .channel(NioServerSocketChannel.class)
+          .childHandler(new ChannelInitializer<SocketChannel>() {
+            @Override
+            protected void initChannel(SocketChannel ch) {
+              ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 << 10),
+                  new AdminHandler(endpoints));
+            }
+          })
+          .bind(NodeConfig.socketAddress(hostPort)).sync().channel();
+      return new AdminServer(group, channel);
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
