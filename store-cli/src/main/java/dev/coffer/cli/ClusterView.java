@@ -23,6 +23,19 @@ record ClusterView(List<NodeRow> nodes, Optional<String> leader) {
         return new ClusterView(nodes, leader);
     }
 
+    /**
+     * How many log entries {@code row} has yet to apply to reach the leader's commit index (the
+     * highest commit index any node reports when the leader did not answer).
+     */
+    long lagOf(NodeRow row) {
+        long target = nodes.stream()
+                .filter(n -> n.reachable() && leader.isPresent() && leader.get().equals(n.id()))
+                .mapToLong(NodeRow::commitIndex)
+                .findFirst()
+                .orElse(nodes.stream().filter(NodeRow::reachable).mapToLong(NodeRow::commitIndex).max().orElse(0));
+        return Math.max(0, target - row.appliedIndex());
+    }
+
     boolean anyReachable() {
         return nodes.stream().anyMatch(NodeRow::reachable);
     }

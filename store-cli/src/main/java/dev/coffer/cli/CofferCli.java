@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             ListCommand.class,
             UsageCommand.class,
             StatusCommand.class,
+            HealthCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

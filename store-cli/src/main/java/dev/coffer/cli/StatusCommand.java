@@ -18,11 +18,7 @@ final class StatusCommand extends ClientCommand {
 
     @Override
     int run(CofferClient client) {
-        List<NodeRow> rows = new ArrayList<>();
-        for (String endpoint : endpoints()) {
-            rows.add(ask(client, endpoint));
-        }
-        ClusterView view = ClusterView.of(rows);
+        ClusterView view = ClusterSurvey.of(this, client);
         out().print(output == OutputFormat.JSON ? StatusJson.render(view) + System.lineSeparator()
                 : StatusTable.render(view));
         out().flush();
@@ -31,18 +27,6 @@ final class StatusCommand extends ClientCommand {
             return ExitCodes.ERROR;
         }
         return ExitCodes.OK;
-    }
-
-    /** One node's answer; a node that cannot answer is a row of the report, not a failure of the command. */
-    private NodeRow ask(CofferClient client, String endpoint) {
-        try {
-            return NodeRow.answered(endpoint, client.status(endpoint));
-        } catch (CofferException e) {
-            if (cli.clientOptions().verbose()) {
-                console().err().println("coffer: " + endpoint + " did not answer: " + e.getMessage());
-            }
-            return NodeRow.unreachable(endpoint);
-        }
     }
 
     @Override

@@ -14,18 +14,23 @@ final class StatusJson {
     static String render(ClusterView view) {
         StringJoiner nodes = new StringJoiner(",", "[", "]");
         for (NodeRow row : view.nodes()) {
-            nodes.add(row.reachable() ? reachable(row) : unreachable(row));
+            nodes.add(row.reachable() ? reachable(row, view.lagOf(row)) : unreachable(row));
         }
         return "{\"leader\":" + Json.string(view.leader().orElse(null)) + ",\"nodes\":" + nodes + "}";
     }
 
-    private static String reachable(NodeRow row) {
+    private static String reachable(NodeRow row, long lag) {
         return "{\"id\":" + Json.string(row.id())
                 + ",\"role\":" + Json.string(row.role())
                 + ",\"term\":" + row.term()
                 + ",\"commitIndex\":" + row.commitIndex()
                 + ",\"appliedIndex\":" + row.appliedIndex()
+                + ",\"lag\":" + lag
                 + ",\"clientAddress\":" + Json.string(row.clientAddress())
+                + ",\"dataBytes\":" + row.dataBytes()
+                + ",\"diskFreeBytes\":" + row.diskFreeBytes()
+                + ",\"version\":" + Json.string(row.version())
+                + ",\"storageOk\":" + row.storageOk()
                 + ",\"reachable\":true}";
     }
 

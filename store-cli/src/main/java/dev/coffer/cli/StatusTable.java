@@ -6,7 +6,7 @@ import java.util.List;
 /** {@code coffer status} for people: aligned columns, then the leader. */
 final class StatusTable {
     private static final List<String> HEADER =
-            List.of("ID", "ROLE", "TERM", "COMMIT", "APPLIED", "CLIENT ADDRESS");
+            List.of("ID", "ROLE", "TERM", "COMMIT", "APPLIED", "LAG", "DATA", "DISK FREE", "VERSION", "CLIENT ADDRESS");
 
     private StatusTable() {
     }
@@ -16,9 +16,12 @@ final class StatusTable {
         lines.add(HEADER);
         for (NodeRow row : view.nodes()) {
             lines.add(row.reachable()
-                    ? List.of(row.id(), row.role(), Long.toString(row.term()), Long.toString(row.commitIndex()),
-                            Long.toString(row.appliedIndex()), row.clientAddress())
-                    : List.of("-", "UNREACHABLE", "-", "-", "-", row.clientAddress()));
+                    ? List.of(row.id(), row.storageOk() ? row.role() : row.role() + " (STORAGE FAILED)",
+                            Long.toString(row.term()), Long.toString(row.commitIndex()),
+                            Long.toString(row.appliedIndex()), Long.toString(view.lagOf(row)),
+                            bytes(row.dataBytes()), bytes(row.diskFreeBytes()),
+                            row.version().isEmpty() ? "-" : row.version(), row.clientAddress())
+                    : List.of("-", "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-", row.clientAddress()));
         }
         int[] widths = columnWidths(lines);
         StringBuilder table = new StringBuilder();
@@ -31,6 +34,18 @@ final class StatusTable {
         }
         table.append("leader: ").append(view.leader().orElse("none known")).append(System.lineSeparator());
         return table.toString();
+    }
+
+    /** 1536 → "1.5 KiB". */
+    static String bytes(long n) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+        double value = n;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? n + " B" : String.format(java.util.Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     private static int[] columnWidths(List<List<String>> lines) {

@@ -15,10 +15,10 @@ class StatusJsonTest {
                 NodeRow.unreachable("127.0.0.1:7103")));
 
         assertEquals("{\"leader\":\"n1\",\"nodes\":["
-                + "{\"id\":\"n1\",\"role\":\"LEADER\",\"term\":3,\"commitIndex\":42,\"appliedIndex\":42,"
-                + "\"clientAddress\":\"127.0.0.1:7101\",\"reachable\":true},"
-                + "{\"id\":\"n2\",\"role\":\"FOLLOWER\",\"term\":3,\"commitIndex\":42,\"appliedIndex\":41,"
-                + "\"clientAddress\":\"127.0.0.1:7102\",\"reachable\":true},"
+                + "{\"id\":\"n1\",\"role\":\"LEADER\",\"term\":3,\"commitIndex\":42,\"appliedIndex\":42,\"lag\":0,"
+                + "\"clientAddress\":\"127.0.0.1:7101\",\"dataBytes\":0,\"diskFreeBytes\":0,\"version\":\"\",\"storageOk\":true,\"reachable\":true},"
+                + "{\"id\":\"n2\",\"role\":\"FOLLOWER\",\"term\":3,\"commitIndex\":42,\"appliedIndex\":41,\"lag\":1,"
+                + "\"clientAddress\":\"127.0.0.1:7102\",\"dataBytes\":0,\"diskFreeBytes\":0,\"version\":\"\",\"storageOk\":true,\"reachable\":true},"
                 + "{\"clientAddress\":\"127.0.0.1:7103\",\"reachable\":false}]}",
                 StatusJson.render(view));
     }
@@ -29,7 +29,7 @@ class StatusJsonTest {
                 new NodeRow("127.0.0.1:7101", true, "n1", "CANDIDATE", 4, 42, 42, null)));
 
         assertEquals("{\"leader\":null,\"nodes\":[{\"id\":\"n1\",\"role\":\"CANDIDATE\",\"term\":4,"
-                + "\"commitIndex\":42,\"appliedIndex\":42,\"clientAddress\":\"127.0.0.1:7101\",\"reachable\":true}]}",
+                + "\"commitIndex\":42,\"appliedIndex\":42,\"lag\":0,\"clientAddress\":\"127.0.0.1:7101\",\"dataBytes\":0,\"diskFreeBytes\":0,\"version\":\"\",\"storageOk\":true,\"reachable\":true}]}",
                 StatusJson.render(view));
     }
 
@@ -47,7 +47,7 @@ class StatusJsonTest {
                 new NodeRow("h:1", true, "n\"1\\", "LEADER", 1, 1, 1, "n\"1\\")));
 
         assertEquals("{\"leader\":\"n\\\"1\\\\\",\"nodes\":[{\"id\":\"n\\\"1\\\\\",\"role\":\"LEADER\",\"term\":1,"
-                + "\"commitIndex\":1,\"appliedIndex\":1,\"clientAddress\":\"h:1\",\"reachable\":true}]}",
+                + "\"commitIndex\":1,\"appliedIndex\":1,\"lag\":0,\"clientAddress\":\"h:1\",\"dataBytes\":0,\"diskFreeBytes\":0,\"version\":\"\",\"storageOk\":true,\"reachable\":true}]}",
                 StatusJson.render(view));
     }
 }

@@ -15,9 +15,23 @@ class StatusTableTest {
                 NodeRow.unreachable("127.0.0.1:7103")));
 
         assertEquals(
-                "ID  ROLE         TERM  COMMIT  APPLIED  CLIENT ADDRESS" + NL
-                + "n1  LEADER       3     1042    1042     127.0.0.1:7101" + NL
-                + "-   UNREACHABLE  -     -       -        127.0.0.1:7103" + NL
+                "ID  ROLE         TERM  COMMIT  APPLIED  LAG  DATA  DISK FREE  VERSION  CLIENT ADDRESS" + NL
+                + "n1  LEADER       3     1042    1042     0    0 B   0 B        -        127.0.0.1:7101" + NL
+                + "-   UNREACHABLE  -     -       -        -    -     -          -        127.0.0.1:7103" + NL
+                + "leader: n1" + NL,
+                StatusTable.render(view));
+    }
+
+    @Test
+    void render_laggingNodeWithDiskFigures_showsLagAndSizes() {
+        ClusterView view = ClusterView.of(List.of(
+                new NodeRow("h:1", true, "n1", "LEADER", 3, 100, 100, "n1", 1536, 3L << 30, "0.1.0", true),
+                new NodeRow("h:2", true, "n2", "FOLLOWER", 3, 90, 80, "n1", 10, 5, "0.1.0", false)));
+
+        assertEquals(
+                "ID  ROLE                       TERM  COMMIT  APPLIED  LAG  DATA     DISK FREE  VERSION  CLIENT ADDRESS" + NL
+                + "n1  LEADER                     3     100     100      0    1.5 KiB  3.0 GiB    0.1.0    h:1" + NL
+                + "n2  FOLLOWER (STORAGE FAILED)  3     90      80       20   10 B     5 B        0.1.0    h:2" + NL
                 + "leader: n1" + NL,
                 StatusTable.render(view));
     }
@@ -27,8 +41,8 @@ class StatusTableTest {
         ClusterView view = ClusterView.of(List.of(NodeRow.unreachable("h:1")));
 
         assertEquals(
-                "ID  ROLE         TERM  COMMIT  APPLIED  CLIENT ADDRESS" + NL
-                + "-   UNREACHABLE  -     -       -        h:1" + NL
+                "ID  ROLE         TERM  COMMIT  APPLIED  LAG  DATA  DISK FREE  VERSION  CLIENT ADDRESS" + NL
+                + "-   UNREACHABLE  -     -       -        -    -     -          -        h:1" + NL
                 + "leader: none known" + NL,
                 StatusTable.render(view));
     }

@@ -13,9 +13,14 @@ import java.util.List;
  * @param clientAddress host:port the node serves clients on
  * @param leaderId      the leader's id, empty when the node knows of none
  * @param peers         the cluster's members
+ * @param dataBytes     bytes under the node's data directory
+ * @param diskFreeBytes free space on the data directory's disk
+ * @param version       the node's software version
+ * @param storageOk     false once the node's storage failed
  */
 public record NodeStatus(String nodeId, String role, long term, long commitIndex, long appliedIndex,
-                         String clientAddress, String leaderId, List<PeerInfo> peers) {
+                         String clientAddress, String leaderId, List<PeerInfo> peers,
+                         long dataBytes, long diskFreeBytes, String version, boolean storageOk) {
     public NodeStatus {
         peers = List.copyOf(peers);
     }

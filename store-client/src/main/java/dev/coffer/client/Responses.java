@@ -82,7 +82,8 @@ final class Responses {
                         peer.getVoter()))
                 .toList();
         return new NodeStatus(status.getNodeId(), status.getRole(), status.getTerm(), status.getCommitIndex(),
-                status.getAppliedIndex(), status.getClientAddress(), status.getLeaderId(), peers);
+                status.getAppliedIndex(), status.getClientAddress(), status.getLeaderId(), peers,
+                status.getDataBytes(), status.getDiskFreeBytes(), status.getVersion(), status.getStorageOk());
     }
 
     static ObjectInfo objectInfo(ObjectMeta meta) {

@@ -3,6 +3,7 @@ package dev.coffer.node;
 import dev.coffer.node.admin.AdminServer;
 import dev.coffer.node.admin.NodeAdmin;
 import dev.coffer.node.admin.NodeMetrics;
+import dev.coffer.node.admin.StatusReporter;
 import dev.coffer.node.net.ClientServer;
 import dev.coffer.node.net.RequestProcessor;
 import dev.coffer.node.raft.BlobStateMachine;
@@ -74,14 +75,16 @@ public final class CofferNode implements AutoCloseable {
     NodeMetrics metrics = new NodeMetrics(config.nodeId());
     stateMachine.setLeaderListener((leader, term) -> metrics.leaderChanged());
     stateMachine.setSnapshotObserver(metrics::snapshotTaken);
-    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics);
+    StatusReporter statusReporter = new StatusReporter(config, raft, stateMachine);
+    RequestProcessor processor =
+        new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics, statusReporter);
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
       clientServer = ClientServer.start(config.clientAddress(), config.maxFrameBytes(), processor);
       if (config.adminAddress().isPresent()) {
         adminServer = AdminServer.start(config.adminAddress().get(),
-            new NodeAdmin(config, raft, stateMachine, metrics));
+            new NodeAdmin(config, raft, stateMachine, metrics, statusReporter));
       }
     } catch (RuntimeException e) {
       if (clientServer != null) {

@@ -1,6 +1,5 @@
 package dev.coffer.node.admin;
 
-import dev.coffer.node.CofferVersion;
 import dev.coffer.node.NodeConfig;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.RaftGateway;
@@ -14,8 +13,11 @@ public final class NodeAdmin implements AdminEndpoints {
   private final RaftGateway raft;
   private final BlobStateMachine stateMachine;
   private final NodeMetrics metrics;
+  private final StatusReporter statusReporter;
 
-  public NodeAdmin(NodeConfig config, RaftGateway raft, BlobStateMachine stateMachine, NodeMetrics metrics) {
+  public NodeAdmin(NodeConfig config, RaftGateway raft, BlobStateMachine stateMachine, NodeMetrics metrics,
+      StatusReporter statusReporter) {
+    this.statusReporter = statusReporter;
     this.config = config;
     this.raft = raft;
     this.stateMachine = stateMachine;
@@ -55,10 +57,10 @@ public final class NodeAdmin implements AdminEndpoints {
 
   @Override
   public String statusJson() {
-    StatusResult s = raft.status();
+    StatusResult s = statusReporter.status();
     StringBuilder json = new StringBuilder("{");
     field(json, "id", s.getNodeId()).append(',');
-    field(json, "version", CofferVersion.get()).append(',');
+    field(json, "version", s.getVersion()).append(',');
     field(json, "healthy", healthy()).append(',');
     field(json, "role", s.getRole()).append(',');
     field(json, "leader", s.getLeaderId().isEmpty() ? null : s.getLeaderId()).append(',');
@@ -66,8 +68,10 @@ public final class NodeAdmin implements AdminEndpoints {
     field(json, "commitIndex", s.getCommitIndex()).append(',');
     field(json, "appliedIndex", s.getAppliedIndex()).append(',');
     field(json, "clientAddress", s.getClientAddress()).append(',');
+    field(json, "dataBytes", s.getDataBytes()).append(',');
     field(json, "rocksdbBytes", stateMachine.approximateSizeBytes()).append(',');
-    field(json, "diskFreeBytes", diskFree()).append(',');
+    field(json, "diskFreeBytes", s.getDiskFreeBytes()).append(',');
+    field(json, "storageOk", s.getStorageOk()).append(',');
     json.append("\"peers\":[");
     for (int i = 0; i < s.getPeersCount(); i++) {
       PeerInfo p = s.getPeers(i);

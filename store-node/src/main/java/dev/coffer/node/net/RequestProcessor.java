@@ -2,6 +2,7 @@ package dev.coffer.node.net;
 
 import dev.coffer.node.NodeConfig;
 import dev.coffer.node.admin.NodeMetrics;
+import dev.coffer.node.admin.StatusReporter;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.ClusterRejectedException;
 import dev.coffer.node.raft.RaftGateway;
@@ -37,10 +38,12 @@ public final class RequestProcessor {
   private final Executor localReads;
   private final DiskSpace diskSpace;
   private final NodeMetrics metrics;
+  private final StatusReporter statusReporter;
 
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
-      Executor localReads, NodeMetrics metrics) throws IOException {
+      Executor localReads, NodeMetrics metrics, StatusReporter statusReporter) throws IOException {
     this.metrics = metrics;
+    this.statusReporter = statusReporter;
     this.diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
     this.config = config;
     this.raft = raft;
@@ -86,8 +89,9 @@ public final class RequestProcessor {
           Validation.checkUser(request.getHead().getUser()).or(() -> Validation.checkKey(request.getHead().getKey())));
       case LIST -> read(request, request.getList().getStaleOk(), Validation.checkUser(request.getList().getUser()));
       case USAGE -> read(request, request.getUsage().getStaleOk(), Validation.checkUser(request.getUsage().getUser()));
-      case STATUS -> CompletableFuture.completedFuture(
-          Response.newBuilder().setStatus(Status.OK).setStatusResult(raft.status()).build());
+      case STATUS -> CompletableFuture.supplyAsync(
+          () -> Response.newBuilder().setStatus(Status.OK).setStatusResult(statusReporter.status()).build(),
+          localReads);
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
     };
