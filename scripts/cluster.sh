@@ -246,7 +246,9 @@ start_node() {
     local launcher=(nohup)
     # A session of its own: the node survives the terminal (and Ctrl-C) of whoever started it.
     command -v setsid >/dev/null && launcher=(setsid nohup)
-    "${launcher[@]}" java "${NODE_JAVA_OPTS[@]}" -jar "$NODE_JAR" "${args[@]}" \
+    # RocksDB unpacks its native library into the temp dir; keep that with the node, not in /tmp.
+    mkdir -p "$dir/tmp"
+    "${launcher[@]}" java "${NODE_JAVA_OPTS[@]}" -Djava.io.tmpdir="$dir/tmp" -jar "$NODE_JAR" "${args[@]}" \
         >>"$dir/node.log" 2>&1 </dev/null &
     echo $! >"$dir/node.pid"
 }

@@ -78,6 +78,10 @@ public final class ProcessCluster implements AutoCloseable {
     return root.resolve(id).resolve("node.properties");
   }
 
+  private Path tmpDir(String id) throws IOException {
+    return Files.createDirectories(root.resolve(id).resolve("tmp"));
+  }
+
   public Path logFile(String id) {
     return root.resolve(id).resolve("node.log");
   }
@@ -86,6 +90,8 @@ public final class ProcessCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // RocksDB unpacks its native library into the temp dir; a kill -9 leaves it behind there.
+        "-Djava.io.tmpdir=" + tmpDir(id),
         "-cp", System.getProperty("java.class.path"),
         "dev.coffer.node.NodeMain", "--config", configFile(id).toString()));
     if (bootstrap) {
