@@ -41,6 +41,8 @@ Commands:
   start ID                        Start node ID on its existing data and wait until it serves.
   wipe ID                         kill -9 node ID and delete its whole data directory, as if
                                   its disk were lost; 'start ID' makes it rejoin.
+  add                             Make and start one more node (the next id), empty, waiting to
+                                  be added with 'scripts/coffer member add ID --address H:P'.
 
 Options (before or after the command's other arguments):
   --dir DIR      The cluster's directory (default $DEFAULT_DIR, relative to the current directory).
@@ -88,7 +90,7 @@ parse_arguments() {
     ((${#positional[@]} > 0)) || usage_error "no command given"
     COMMAND=${positional[0]}
     case $COMMAND in
-        up | down | status | endpoints) (("${#positional[@]}" == 1)) || usage_error "$COMMAND takes no argument" ;;
+        up | down | status | endpoints | add) (("${#positional[@]}" == 1)) || usage_error "$COMMAND takes no argument" ;;
         kill | start | wipe)
             (("${#positional[@]}" == 2)) || usage_error "$COMMAND needs exactly one node id (e.g. n1)"
             NODE_ID=${positional[1]}
@@ -242,6 +244,8 @@ start_node() {
     # Only the very first start of a brand-new cluster bootstraps; a node whose disk was lost
     # later must rejoin instead, which the node does on its own when started without it.
     [[ -f $dir/bootstrap-pending ]] && args+=(--bootstrap)
+    # A node made by 'add' waits, on its first start, to be added with 'coffer member add'.
+    [[ -f $dir/join-pending ]] && args+=(--join)
     echo "$START_MARK $id at $(date '+%Y-%m-%d %H:%M:%S'): ${args[*]}" >>"$dir/node.log"
     local launcher=(nohup)
     # A session of its own: the node survives the terminal (and Ctrl-C) of whoever started it.
@@ -265,7 +269,7 @@ wait_until_serving() {
         still=()
         for id in "${pending[@]}"; do
             if is_serving "$id"; then
-                rm -f "$DIR/$id/bootstrap-pending"
+                rm -f "$DIR/$id/bootstrap-pending" "$DIR/$id/join-pending"
             elif ! is_running "$id"; then
                 log_tail "$id"
                 die "node $id exited during startup (log: $DIR/$id/node.log)"
@@ -409,6 +413,49 @@ cmd_start() {
     echo "$NODE_ID  $(client_address "$NODE_ID")  (pid $(pid_of "$NODE_ID"))"
 }
 
+# Makes and starts one more node for the cluster in DIR; 'coffer member add' then adds it.
+cmd_add() {
+    [[ -f $(layout_file) ]] || die "no cluster in $DIR: run 'cluster.sh up' first"
+    ensure_jars
+    local ids base i=0 id n peer_lines="" other
+    ids=$(node_ids)
+    base=$(layout base.port)
+    for id in $ids; do
+        n=${id#n}
+        ((n > i)) && i=$n
+    done
+    i=$((i + 1))
+    id=n$i
+    local client=127.0.0.1:$((base + i)) raft=127.0.0.1:$((base + 100 + i)) admin=127.0.0.1:$((base + 200 + i))
+    for other in $ids; do
+        peer_lines+="peer.$other=$(raft_address "$other"),$(client_address "$other")"$'\n'
+    done
+    mkdir -p "$DIR/$id"
+    {
+        echo "node.id=$id"
+        echo "data.dir=$DIR/$id/data"
+        echo "client.address=$client"
+        echo "raft.address=$raft"
+        echo "admin.address=$admin"
+        printf '%s' "$peer_lines"
+        echo "peer.$id=$raft,$client"
+    } >"$DIR/$id/node.properties"
+    touch "$DIR/$id/join-pending"
+    {
+        grep -v '^nodes=' "$(layout_file)"
+        echo "nodes=$ids $id"
+        echo "$id.client=$client"
+        echo "$id.raft=$raft"
+        echo "$id.admin=$admin"
+    } >"$(layout_file).tmp"
+    mv "$(layout_file).tmp" "$(layout_file)"
+    require_ports_free "$id"
+    start_node "$id"
+    wait_until_serving "$id"
+    echo "started $id  $client  (pid $(pid_of "$id")), waiting to be added:"
+    echo "  scripts/coffer member add $id --address $client"
+}
+
 cmd_wipe() {
     require_node "$NODE_ID"
     cmd_kill
@@ -430,6 +477,7 @@ main() {
         kill) cmd_kill ;;
         start) cmd_start ;;
         wipe) cmd_wipe ;;
+        add) cmd_add ;;
     esac
 }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -15,8 +14,6 @@ import picocli.CommandLine.Spec;
  * always closes the client. Failures are left to {@link FailureHandler}.
  */
 abstract class ClientCommand implements Callable<Integer> {
-    @ParentCommand
-    CofferCli cli;
 
     @Spec
     CommandSpec spec;
@@ -26,7 +23,7 @@ abstract class ClientCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws IOException {
         checkArguments();
-        ClientOptions options = cli.clientOptions();
+        ClientOptions options = root().clientOptions();
         endpoints = options.resolveEndpoints(console().env(), spec.commandLine());
         Verbosity.apply(options.verbose());
         CofferClient client = options.connect(endpoints, spec.commandLine());
@@ -59,11 +56,21 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     final Console console() {
-        return cli.console();
+        return root().console();
     }
 
     final PrintStream out() {
-        return cli.console().out();
+        return root().console().out();
+    }
+
+    /** The top-level command, however deeply this one is nested (e.g. {@code member add}). */
+    final CofferCli root() {
+        return (CofferCli) spec.root().userObject();
+    }
+
+    /** The --timeout every command takes, as a duration. */
+    final java.time.Duration timeout() {
+        return java.time.Duration.ofSeconds(root().clientOptions().timeoutSeconds());
     }
 
     final ParameterException usageError(String message) {

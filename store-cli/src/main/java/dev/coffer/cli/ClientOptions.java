@@ -25,6 +25,10 @@ public final class ClientOptions {
             description = "Give up on an operation, retries included, after this long (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    int timeoutSeconds() {
+        return timeoutSeconds;
+    }
+
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Log the client's progress and print stack traces of failures.")
     boolean verbose;

@@ -22,7 +22,7 @@ final class ClusterSurvey {
         try {
             return NodeRow.answered(endpoint, client.status(endpoint));
         } catch (CofferException e) {
-            if (command.cli.clientOptions().verbose()) {
+            if (command.root().clientOptions().verbose()) {
                 command.console().err().println("coffer: " + endpoint + " did not answer: " + e.getMessage());
             }
             return NodeRow.unreachable(endpoint);

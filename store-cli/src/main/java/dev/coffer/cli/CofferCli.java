@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
             UsageCommand.class,
             StatusCommand.class,
             HealthCommand.class,
+            MemberCommand.class,
+            LeaderCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -48,7 +48,7 @@ class ClusterViewTest {
     @Test
     void answered_blankLeaderAndAddress_becomeUnknownAndTheAskedEndpoint() {
         NodeRow row = NodeRow.answered("127.0.0.1:7102",
-                new NodeStatus("n2", "FOLLOWER", 2, 7, 6, "", "", List.of(), 0, 0, "", true));
+                new NodeStatus("n2", "FOLLOWER", 2, 7, 6, "", "", List.of(), 0, 0, "", true, ""));
 
         assertEquals("127.0.0.1:7102", row.clientAddress());
         assertEquals(null, row.leaderId());

@@ -16,6 +16,8 @@ final class ClientReasons {
     static final String MALFORMED_RESPONSE = "MALFORMED_RESPONSE";
     /** A bug in the client. */
     static final String INTERNAL_CLIENT_ERROR = "INTERNAL_CLIENT_ERROR";
+    /** No node reachable knows a leader. */
+    static final String NO_LEADER = "NO_LEADER";
 
     private ClientReasons() {
     }

@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -262,6 +263,64 @@ public final class CofferClient implements AutoCloseable {
         String what = "status of " + node;
         return Futures.map(executor.executeOnce(node, Requests.status(), what),
                 response -> Responses.statusResult(response, what));
+    }
+
+    // ----------------------------------------------------------------------------- membership
+
+    /**
+     * Adds the node serving clients at {@code clientAddress} (started to join, with id {@code id})
+     * to the cluster: the leader makes it a listener, catches it up, then makes it a voter. One
+     * attempt, waiting up to {@code timeout}; with {@code dryRun} it only describes the change.
+     */
+    public MembershipResult addMember(String id, String clientAddress, boolean dryRun, Duration timeout) {
+        NodeStatus newcomer = status(clientAddress);
+        if (!newcomer.nodeId().equals(id)) {
+            throw new InvalidArgumentException("the node at " + clientAddress + " is " + newcomer.nodeId()
+                    + ", not " + id);
+        }
+        return changeMembership(dev.coffer.proto.MembershipRequest.newBuilder()
+                .setAdd(dev.coffer.proto.AddMember.newBuilder().setId(id).setClientAddress(clientAddress)
+                        .setRaftAddress(newcomer.raftAddress()))
+                .setDryRun(dryRun).build(), "add member " + id, timeout);
+    }
+
+    /** Removes member {@code id}; refused if fewer than a majority of healthy voters would remain. */
+    public MembershipResult removeMember(String id, boolean dryRun, Duration timeout) {
+        return changeMembership(dev.coffer.proto.MembershipRequest.newBuilder()
+                .setRemove(dev.coffer.proto.RemoveMember.newBuilder().setId(id))
+                .setDryRun(dryRun).build(), "remove member " + id, timeout);
+    }
+
+    /** Asks the leader to hand leadership to voter {@code id}. */
+    public MembershipResult transferLeadership(String id, boolean dryRun, Duration timeout) {
+        return changeMembership(dev.coffer.proto.MembershipRequest.newBuilder()
+                .setTransferLeader(dev.coffer.proto.TransferLeader.newBuilder().setId(id))
+                .setDryRun(dryRun).build(), "transfer leadership to " + id, timeout);
+    }
+
+    private MembershipResult changeMembership(dev.coffer.proto.MembershipRequest change, String what,
+            Duration timeout) {
+        Endpoint leader = Endpoint.parse(leaderClientAddress(what));
+        return await(() -> Futures.map(
+                executor.executeOnce(leader, Requests.membership(change), what, timeout.toNanos()),
+                response -> Responses.membershipResult(response, what)), true);
+    }
+
+    /** The leader's client address, as the first node that knows one reports it. */
+    private String leaderClientAddress(String what) {
+        for (String endpoint : endpoints()) {
+            try {
+                NodeStatus s = status(endpoint);
+                for (PeerInfo peer : s.peers()) {
+                    if (peer.id().equals(s.leaderId()) && !peer.clientAddress().isEmpty()) {
+                        return peer.clientAddress();
+                    }
+                }
+            } catch (CofferException e) {
+                // try the next node
+            }
+        }
+        throw new UnavailableException(ClientReasons.NO_LEADER, what + ": no node knows a leader", false);
     }
 
     /** The nodes this client knows: the configured endpoints and any leader learnt from a redirect. */

@@ -17,10 +17,12 @@ import java.util.List;
  * @param diskFreeBytes free space on the data directory's disk
  * @param version       the node's software version
  * @param storageOk     false once the node's storage failed
+ * @param raftAddress   host:port the node's Raft peers reach it on
  */
 public record NodeStatus(String nodeId, String role, long term, long commitIndex, long appliedIndex,
                          String clientAddress, String leaderId, List<PeerInfo> peers,
-                         long dataBytes, long diskFreeBytes, String version, boolean storageOk) {
+                         long dataBytes, long diskFreeBytes, String version, boolean storageOk,
+                         String raftAddress) {
     public NodeStatus {
         peers = List.copyOf(peers);
     }

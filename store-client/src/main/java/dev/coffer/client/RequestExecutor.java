@@ -69,11 +69,16 @@ final class RequestExecutor implements AutoCloseable {
 
     /** One attempt at exactly {@code endpoint}: no redirect, no retry. Used to ask a given node for its status. */
     CompletableFuture<Response> executeOnce(Endpoint endpoint, Request request, String what) {
+        return executeOnce(endpoint, request, what, requestTimeoutNanos);
+    }
+
+    /** As above, waiting up to {@code timeoutNanos} for the answer (membership changes take a while). */
+    CompletableFuture<Response> executeOnce(Endpoint endpoint, Request request, String what, long timeoutNanos) {
         if (closed) {
             return CompletableFuture.failedFuture(clientClosed(what, false));
         }
         CompletableFuture<Response> answered = connect(endpoint, connectTimeoutNanos)
-                .thenCompose(connection -> connection.send(request, requestTimeoutNanos));
+                .thenCompose(connection -> connection.send(request, timeoutNanos));
         return Futures.handle(answered, response -> {
             if (response.getStatus() != Status.OK) {
                 throw Responses.toException(response, what);

@@ -68,4 +68,8 @@ final class Requests {
     static Request status() {
         return Request.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build();
     }
+
+    static Request membership(dev.coffer.proto.MembershipRequest change) {
+        return Request.newBuilder().setMembership(change).build();
+    }
 }

@@ -83,7 +83,18 @@ final class Responses {
                 .toList();
         return new NodeStatus(status.getNodeId(), status.getRole(), status.getTerm(), status.getCommitIndex(),
                 status.getAppliedIndex(), status.getClientAddress(), status.getLeaderId(), peers,
-                status.getDataBytes(), status.getDiskFreeBytes(), status.getVersion(), status.getStorageOk());
+                status.getDataBytes(), status.getDiskFreeBytes(), status.getVersion(), !status.getStorageFailed(),
+                status.getRaftAddress());
+    }
+
+    static MembershipResult membershipResult(Response response, String what) {
+        requireResult(response, Response.ResultCase.MEMBERSHIP, what);
+        dev.coffer.proto.MembershipResult result = response.getMembership();
+        List<PeerInfo> members = result.getMembersList().stream()
+                .map(peer -> new PeerInfo(peer.getId(), peer.getClientAddress(), peer.getRaftAddress(),
+                        peer.getVoter()))
+                .toList();
+        return new MembershipResult(members, result.getDescription(), result.getDryRun());
     }
 
     static ObjectInfo objectInfo(ObjectMeta meta) {

@@ -183,14 +183,14 @@ class CofferClientOperationsTest {
         try (ScriptedNode other = new ScriptedNode((request, index) -> Reply.with(ok().setStatusResult(
                 StatusResult.newBuilder().setNodeId("n2").setRole("FOLLOWER").setTerm(3).setCommitIndex(40)
                         .setAppliedIndex(39).setClientAddress("127.0.0.1:7102").setLeaderId("n1")
-                        .setDataBytes(1000).setDiskFreeBytes(5000).setVersion("0.1.0").setStorageOk(true)
+                        .setDataBytes(1000).setDiskFreeBytes(5000).setVersion("0.1.0")
                         .addPeers(dev.coffer.proto.PeerInfo.newBuilder().setId("n1").setClientAddress("h:1")
                                 .setRaftAddress("h:2").setVoter(true)))))) {
 
             NodeStatus status = client.status(other.address());
 
             assertEquals(new NodeStatus("n2", "FOLLOWER", 3, 40, 39, "127.0.0.1:7102", "n1",
-                    List.of(new PeerInfo("n1", "h:1", "h:2", true)), 1000, 5000, "0.1.0", true), status);
+                    List.of(new PeerInfo("n1", "h:1", "h:2", true)), 1000, 5000, "0.1.0", true, ""), status);
             assertEquals(0, node.requests().size());
             assertEquals(1, other.requests().size());
         }

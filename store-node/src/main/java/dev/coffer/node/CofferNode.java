@@ -8,6 +8,7 @@ import dev.coffer.node.net.ClientServer;
 import dev.coffer.node.net.RequestProcessor;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.DiskLossRecovery;
+import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.WriteProposer;
 import java.io.IOException;
@@ -37,17 +38,19 @@ public final class CofferNode implements AutoCloseable {
   private final BlobStateMachine stateMachine;
   private final RaftGateway raft;
   private final ExecutorService localReads;
+  private final ExecutorService membershipWorker;
   private final ClientServer clientServer;
   private final AdminServer adminServer;
   private final NodeMetrics metrics;
   private final Thread rejoin;
 
   private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, ExecutorService localReads,
-      ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics, Thread rejoin) {
+      ExecutorService membershipWorker, ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics, Thread rejoin) {
     this.config = config;
     this.stateMachine = stateMachine;
     this.raft = raft;
     this.localReads = localReads;
+    this.membershipWorker = membershipWorker;
     this.clientServer = clientServer;
     this.adminServer = adminServer;
     this.metrics = metrics;
@@ -62,22 +65,25 @@ public final class CofferNode implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     Path marker = config.dataDir().resolve(REJOIN_MARKER);
     boolean noRaftState = isEmpty(config.raftDir());
-    if (noRaftState && !config.bootstrap()) {
+    if (noRaftState && !config.bootstrap() && !config.join()) {
       Files.writeString(marker, "this node lost its data and is rejoining; see DiskLossRecovery\n");
       new DiskLossRecovery(config).removeSelf(REJOIN_TIMEOUT);
     }
     boolean rejoining = Files.exists(marker);
 
     BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure);
-    RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining);
+    boolean joining = noRaftState && config.join();
+    RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining || joining);
     WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes());
     ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
     NodeMetrics metrics = new NodeMetrics(config.nodeId());
     stateMachine.setLeaderListener((leader, term) -> metrics.leaderChanged());
     stateMachine.setSnapshotObserver(metrics::snapshotTaken);
     StatusReporter statusReporter = new StatusReporter(config, raft, stateMachine);
-    RequestProcessor processor =
-        new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics, statusReporter);
+    ExecutorService membershipWorker = Executors.newSingleThreadExecutor(daemon("membership"));
+    Membership membership = new Membership(raft, membershipWorker, config.electionTimeoutMin());
+    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics,
+        statusReporter, membership);
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
@@ -92,6 +98,7 @@ public final class CofferNode implements AutoCloseable {
       }
       raft.close();
       localReads.shutdownNow();
+      membershipWorker.shutdownNow();
       metrics.close();
       throw new IOException("cannot listen on " + (clientServer == null ? config.clientAddress()
           : config.adminAddress().orElse("")) + ": " + e.getMessage(), e);
@@ -104,7 +111,8 @@ public final class CofferNode implements AutoCloseable {
     LOG.info("Coffer node {} {} serving clients on {} (raft {}, admin {}, data {})", config.nodeId(),
         CofferVersion.get(), config.clientAddress(), config.raftAddress(), config.adminAddress().orElse("none"),
         config.dataDir());
-    return new CofferNode(config, stateMachine, raft, localReads, clientServer, adminServer, metrics, rejoin);
+    return new CofferNode(config, stateMachine, raft, localReads, membershipWorker, clientServer, adminServer, metrics,
+        rejoin);
   }
 
   private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker) {
@@ -165,6 +173,7 @@ public final class CofferNode implements AutoCloseable {
     clientServer.close();
     raft.close();
     metrics.close();
+    membershipWorker.shutdownNow();
     localReads.shutdownNow();
     try {
       localReads.awaitTermination(5, TimeUnit.SECONDS);

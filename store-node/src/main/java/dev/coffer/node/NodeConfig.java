@@ -44,9 +44,14 @@ public final class NodeConfig {
   private final Duration electionTimeoutMax;
   private final long snapshotEveryEntries;
   private final boolean bootstrap;
+  private final boolean join;
   private final ReadPath readPath;
 
   private NodeConfig(Properties p, boolean bootstrap) {
+    this(p, bootstrap, false);
+  }
+
+  private NodeConfig(Properties p, boolean bootstrap, boolean join) {
     this.nodeId = required(p, "node.id");
     this.dataDir = Path.of(required(p, "data.dir")).toAbsolutePath();
     this.clientAddress = address(p, "client.address");
@@ -58,6 +63,10 @@ public final class NodeConfig {
     this.electionTimeoutMax = Duration.ofMillis(intValue(p, "election.timeout.max.ms", 2000));
     this.snapshotEveryEntries = intValue(p, "snapshot.every.entries", 10_000);
     this.bootstrap = bootstrap;
+    this.join = join;
+    if (bootstrap && join) {
+      throw new IllegalArgumentException("--bootstrap founds a new cluster and --join joins an existing one: pick one");
+    }
     this.readPath = readPath(p.getProperty("read.path", "log-barrier"));
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
@@ -75,6 +84,12 @@ public final class NodeConfig {
 
   /** Reads {@code file} (if not null), then applies {@code overrides} (same keys). */
   public static NodeConfig load(Path file, Map<String, String> overrides, boolean bootstrap) throws IOException {
+    return load(file, overrides, bootstrap, false);
+  }
+
+  /** As {@link #load(Path, Map, boolean)}; {@code join}: a new node, waiting to be added with {@code coffer member add}. */
+  public static NodeConfig load(Path file, Map<String, String> overrides, boolean bootstrap, boolean join)
+      throws IOException {
     Properties p = new Properties();
     if (file != null) {
       try (Reader r = Files.newBufferedReader(file)) {
@@ -82,7 +97,7 @@ public final class NodeConfig {
       }
     }
     overrides.forEach(p::setProperty);
-    return new NodeConfig(p, bootstrap);
+    return new NodeConfig(p, bootstrap, join);
   }
 
   public static NodeConfig of(Map<String, String> values, boolean bootstrap) {
@@ -179,6 +194,8 @@ public final class NodeConfig {
   public Duration electionTimeoutMax() { return electionTimeoutMax; }
   public long snapshotEveryEntries() { return snapshotEveryEntries; }
   public ReadPath readPath() { return readPath; }
+  /** True for a new node that waits, as a listener, to be added to an existing cluster. */
+  public boolean join() { return join; }
   /** True only on the first start of a brand-new cluster. */
   public boolean bootstrap() { return bootstrap; }
 

@@ -27,6 +27,10 @@ public final class NodeMain implements Callable<Integer> {
       + "instead of treating it as a lost disk to rebuild from the other nodes")
   boolean bootstrap;
 
+  @Option(names = "--join", description = "a new node for an existing cluster: start empty and wait, as a "
+      + "non-voting listener, until 'coffer member add' adds it")
+  boolean join;
+
   @Option(names = "--id", description = "node id (node.id)")
   String id;
 
@@ -66,7 +70,7 @@ public final class NodeMain implements Callable<Integer> {
       }
       overrides.put("peer." + peer.substring(0, eq), peer.substring(eq + 1));
     }
-    NodeConfig nodeConfig = NodeConfig.load(config, overrides, bootstrap);
+    NodeConfig nodeConfig = NodeConfig.load(config, overrides, bootstrap, join);
     System.setProperty("coffer.node.id", nodeConfig.nodeId());
     Logger log = LoggerFactory.getLogger(NodeMain.class);
 

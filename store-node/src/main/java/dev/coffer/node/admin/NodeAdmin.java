@@ -71,7 +71,7 @@ public final class NodeAdmin implements AdminEndpoints {
     field(json, "dataBytes", s.getDataBytes()).append(',');
     field(json, "rocksdbBytes", stateMachine.approximateSizeBytes()).append(',');
     field(json, "diskFreeBytes", s.getDiskFreeBytes()).append(',');
-    field(json, "storageOk", s.getStorageOk()).append(',');
+    field(json, "storageOk", !s.getStorageFailed()).append(',');
     json.append("\"peers\":[");
     for (int i = 0; i < s.getPeersCount(); i++) {
       PeerInfo p = s.getPeers(i);

@@ -34,7 +34,7 @@ public final class StatusReporter {
         .setDataBytes(dataBytes(config.dataDir()))
         .setDiskFreeBytes(config.dataDir().toFile().getUsableSpace())
         .setVersion(CofferVersion.get())
-        .setStorageOk(!stateMachine.storageFailed())
+        .setStorageFailed(stateMachine.storageFailed())
         .build();
   }
 

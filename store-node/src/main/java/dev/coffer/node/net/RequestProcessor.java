@@ -5,6 +5,7 @@ import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.admin.StatusReporter;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.ClusterRejectedException;
+import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.WriteProposer;
 import dev.coffer.node.storage.Validation;
@@ -39,9 +40,12 @@ public final class RequestProcessor {
   private final DiskSpace diskSpace;
   private final NodeMetrics metrics;
   private final StatusReporter statusReporter;
+  private final Membership membership;
 
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
-      Executor localReads, NodeMetrics metrics, StatusReporter statusReporter) throws IOException {
+      Executor localReads, NodeMetrics metrics, StatusReporter statusReporter, Membership membership)
+      throws IOException {
+    this.membership = membership;
     this.metrics = metrics;
     this.statusReporter = statusReporter;
     this.diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
@@ -92,6 +96,8 @@ public final class RequestProcessor {
       case STATUS -> CompletableFuture.supplyAsync(
           () -> Response.newBuilder().setStatus(Status.OK).setStatusResult(statusReporter.status()).build(),
           localReads);
+      case MEMBERSHIP -> membership.change(request.getMembership())
+          .thenApply(result -> Response.newBuilder().setStatus(Status.OK).setMembership(result).build());
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
     };

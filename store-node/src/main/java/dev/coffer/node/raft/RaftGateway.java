@@ -82,8 +82,14 @@ public final class RaftGateway implements AutoCloseable {
     return RaftGroup.valueOf(GROUP_ID, peers);
   }
 
+  /**
+   * A Raft peer as Coffer describes it: Ratis's client address field carries the node's Coffer
+   * client address, so every member learns every other's from the replicated configuration.
+   * (Ratis's own admin calls go to the Raft address.)
+   */
   static RaftPeer peer(NodeConfig.Peer p, RaftPeerRole role) {
-    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setStartupRole(role).build();
+    return RaftPeer.newBuilder().setId(p.id()).setAddress(p.raftAddress()).setClientAddress(p.clientAddress())
+        .setStartupRole(role).build();
   }
 
   public RaftServer.Division division() {
@@ -105,7 +111,18 @@ public final class RaftGateway implements AutoCloseable {
 
   /** The leader's client address, or "" when no leader is known. */
   public String leaderClientAddress() {
-    return leaderId().map(config::clientAddressOf).orElse("");
+    return leaderId().map(this::clientAddressOf).orElse("");
+  }
+
+  /** A member's client address: from the replicated configuration, else from this node's config file. */
+  public String clientAddressOf(String peerId) {
+    RaftPeer peer = division().getRaftConf().getPeer(RaftPeerId.valueOf(peerId), RaftPeerRole.FOLLOWER,
+        RaftPeerRole.LISTENER);
+    if (peer != null && peer.getClientAddress() != null && !peer.getClientAddress().isEmpty()) {
+      return peer.getClientAddress();
+    }
+    String configured = config.clientAddressOf(peerId);
+    return configured == null ? "" : configured;
   }
 
   public long appliedIndex() {
@@ -160,7 +177,7 @@ public final class RaftGateway implements AutoCloseable {
     }
     if (cause instanceof NotLeaderException notLeader) {
       RaftPeer suggested = notLeader.getSuggestedLeader();
-      String address = suggested == null ? "" : config.clientAddressOf(suggested.getId().toString());
+      String address = suggested == null ? "" : clientAddressOf(suggested.getId().toString());
       return new ClusterRejectedException(Status.NOT_LEADER, "node " + config.nodeId() + " is not the leader", address);
     }
     if (cause instanceof TimeoutException) {
@@ -191,6 +208,7 @@ public final class RaftGateway implements AutoCloseable {
         .setCommitIndex(d.getRaftLog().getLastCommittedIndex())
         .setAppliedIndex(d.getInfo().getLastAppliedIndex())
         .setClientAddress(config.clientAddress())
+        .setRaftAddress(config.raftAddress())
         .setLeaderId(leaderId().orElse(""));
     RaftConfiguration conf = d.getRaftConf();
     addPeers(status, conf.getCurrentPeers(RaftPeerRole.FOLLOWER), true);
@@ -201,9 +219,8 @@ public final class RaftGateway implements AutoCloseable {
   private void addPeers(StatusResult.Builder status, Iterable<RaftPeer> peers, boolean voter) {
     for (RaftPeer p : peers) {
       String id = p.getId().toString();
-      String client = config.clientAddressOf(id);
       status.addPeers(PeerInfo.newBuilder().setId(id).setRaftAddress(p.getAddress())
-          .setClientAddress(client == null ? "" : client).setVoter(voter));
+          .setClientAddress(clientAddressOf(id)).setVoter(voter));
     }
   }
 

@@ -26,31 +26,54 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final CofferClient statusClient;
 
+  private final Map<String, String> raftAddresses = new LinkedHashMap<>();
+  private final Map<String, String> extra;
+
   private ProcessCluster(Path root, int size, Map<String, String> extra) throws IOException {
     this.root = root;
-    Map<String, String> raftAddresses = new LinkedHashMap<>();
+    this.extra = extra;
     for (int i = 1; i <= size; i++) {
-      String id = "n" + i;
-      ids.add(id);
-      clientAddresses.put(id, "127.0.0.1:" + FreePorts.next());
-      raftAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+      allocate("n" + i);
     }
     for (String id : ids) {
-      StringBuilder conf = new StringBuilder();
-      conf.append("node.id=").append(id).append('\n');
-      conf.append("data.dir=").append(dataDir(id)).append('\n');
-      conf.append("client.address=").append(clientAddresses.get(id)).append('\n');
-      conf.append("raft.address=").append(raftAddresses.get(id)).append('\n');
-      for (String peer : ids) {
-        conf.append("peer.").append(peer).append('=').append(raftAddresses.get(peer)).append(',')
-            .append(clientAddresses.get(peer)).append('\n');
-      }
-      extra.forEach((k, v) -> conf.append(k).append('=').append(v).append('\n'));
-      Files.createDirectories(root.resolve(id));
-      Files.writeString(configFile(id), conf.toString());
+      writeConfig(id);
     }
     statusClient = CofferClient.builder().endpoints(endpoints()).connectTimeout(Duration.ofSeconds(1))
         .requestTimeout(Duration.ofSeconds(2)).build();
+  }
+
+  private void allocate(String id) {
+    ids.add(id);
+    clientAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+    raftAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+  }
+
+  private void writeConfig(String id) throws IOException {
+    StringBuilder conf = new StringBuilder();
+    conf.append("node.id=").append(id).append('\n');
+    conf.append("data.dir=").append(dataDir(id)).append('\n');
+    conf.append("client.address=").append(clientAddresses.get(id)).append('\n');
+    conf.append("raft.address=").append(raftAddresses.get(id)).append('\n');
+    for (String peer : ids) {
+      conf.append("peer.").append(peer).append('=').append(raftAddresses.get(peer)).append(',')
+          .append(clientAddresses.get(peer)).append('\n');
+    }
+    extra.forEach((k, v) -> conf.append(k).append('=').append(v).append('\n'));
+    Files.createDirectories(root.resolve(id));
+    Files.writeString(configFile(id), conf.toString());
+  }
+
+  /**
+   * Makes and starts one more node, empty and started with {@code --join}: it serves, as a
+   * listener outside the group, until a membership change adds it. Returns its id.
+   */
+  public String startJoiningNode() throws IOException {
+    String id = "n" + (ids.size() + 1);
+    allocate(id);
+    writeConfig(id);
+    launch(id, List.of("--join"));
+    awaitServing(id);
+    return id;
   }
 
   public static ProcessCluster start(Path root, int size, Map<String, String> extraSettings) throws Exception {
@@ -87,6 +110,10 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   private void launch(String id, boolean bootstrap) throws IOException {
+    launch(id, bootstrap ? List.of("--bootstrap") : List.of());
+  }
+
+  private void launch(String id, List<String> flags) throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
@@ -94,9 +121,7 @@ public final class ProcessCluster implements AutoCloseable {
         "-Djava.io.tmpdir=" + tmpDir(id),
         "-cp", System.getProperty("java.class.path"),
         "dev.coffer.node.NodeMain", "--config", configFile(id).toString()));
-    if (bootstrap) {
-      command.add("--bootstrap");
-    }
+    command.addAll(flags);
     Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()))
