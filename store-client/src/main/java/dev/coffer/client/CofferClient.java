@@ -265,6 +265,58 @@ public final class CofferClient implements AutoCloseable {
                 response -> Responses.statusResult(response, what));
     }
 
+    // ------------------------------------------------------------------------------ replicas
+
+    /**
+     * Has the leader write a digest marker into the log and returns its index: every replica
+     * digests its whole state as of that index, so {@link #digest} answers are comparable.
+     */
+    public long markDigest() {
+        String what = "digest marker";
+        return await(() -> Futures.map(
+                executor.execute(Requests.markDigest(), RequestExecutor.Kind.LINEARIZABLE_READ, what),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.MARK_DIGEST, what);
+                    return response.getMarkDigest().getIndex();
+                }), false);
+    }
+
+    /** The digest of the replica at {@code endpoint} at marker {@code index}, waiting until it has applied it. */
+    public ReplicaDigest digest(String endpoint, long index, Duration timeout) {
+        String what = "digest of " + endpoint + " at index " + index;
+        return await(() -> Futures.map(
+                executor.executeOnce(Endpoint.parse(endpoint), Requests.digest(index), what, timeout.toNanos()),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.DIGEST, what);
+                    var d = response.getDigest();
+                    return new ReplicaDigest(d.getNodeId(), d.getIndex(), d.getSha256().toByteArray());
+                }), false);
+    }
+
+    /** Has the node at {@code endpoint} re-read every stored value and check it against its CRC32C. */
+    public ScrubReport scrub(String endpoint, Duration timeout) {
+        String what = "scrub of " + endpoint;
+        return await(() -> Futures.map(
+                executor.executeOnce(Endpoint.parse(endpoint), Requests.scrub(), what, timeout.toNanos()),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.SCRUB, what);
+                    var s = response.getScrub();
+                    return new ScrubReport(s.getNodeId(), s.getObjectsChecked(), s.getCorruptObjects(),
+                            s.getCorruptList());
+                }), false);
+    }
+
+    /** Has the node at {@code endpoint} take a snapshot now; returns the snapshot's log index. */
+    public long snapshot(String endpoint, Duration timeout) {
+        String what = "snapshot of " + endpoint;
+        return await(() -> Futures.map(
+                executor.executeOnce(Endpoint.parse(endpoint), Requests.snapshot(), what, timeout.toNanos()),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.SNAPSHOT, what);
+                    return response.getSnapshot().getIndex();
+                }), false);
+    }
+
     // ----------------------------------------------------------------------------- membership
 
     /**

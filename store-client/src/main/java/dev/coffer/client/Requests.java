@@ -69,6 +69,22 @@ final class Requests {
         return Request.newBuilder().setStatus(StatusRequest.getDefaultInstance()).build();
     }
 
+    static Request markDigest() {
+        return Request.newBuilder().setMarkDigest(dev.coffer.proto.MarkDigestRequest.getDefaultInstance()).build();
+    }
+
+    static Request digest(long index) {
+        return Request.newBuilder().setDigest(dev.coffer.proto.DigestRequest.newBuilder().setIndex(index)).build();
+    }
+
+    static Request scrub() {
+        return Request.newBuilder().setScrub(dev.coffer.proto.ScrubRequest.getDefaultInstance()).build();
+    }
+
+    static Request snapshot() {
+        return Request.newBuilder().setSnapshot(dev.coffer.proto.SnapshotRequest.getDefaultInstance()).build();
+    }
+
     static Request membership(dev.coffer.proto.MembershipRequest change) {
         return Request.newBuilder().setMembership(change).build();
     }

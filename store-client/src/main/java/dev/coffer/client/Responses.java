@@ -114,7 +114,7 @@ final class Responses {
         return (int) crc.getValue();
     }
 
-    private static void requireResult(Response response, Response.ResultCase expected, String what) {
+    static void requireResult(Response response, Response.ResultCase expected, String what) {
         if (response.getResultCase() != expected) {
             throw new CofferException(ClientReasons.MALFORMED_RESPONSE, what + ": node answered OK with result "
                     + response.getResultCase() + " instead of " + expected);

@@ -106,11 +106,20 @@ public final class NodeMain implements Callable<Integer> {
     }
   }
 
+  /** "message; caused by X: message; ..." — the whole chain, without a stack trace. */
+  static String causes(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+      sb.append("; caused by ").append(c.getClass().getSimpleName()).append(": ").append(c.getMessage());
+    }
+    return sb.toString();
+  }
+
   public static void main(String[] args) {
     CommandLine cli = new CommandLine(new NodeMain());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("coffer-node: " + (e instanceof IllegalArgumentException ? "bad configuration: " : "")
-          + e.getMessage());
+      cmd.getErr().println("coffer-node: " + (e instanceof IllegalArgumentException ? "bad configuration: "
+          : "cannot start: ") + causes(e));
       return 1;
     });
     System.exit(cli.execute(args));

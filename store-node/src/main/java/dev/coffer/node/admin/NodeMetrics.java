@@ -37,6 +37,11 @@ public final class NodeMetrics implements AutoCloseable {
     }
   }
 
+  public void scrubbed(long checked, long corrupt) {
+    registry.counter("coffer_scrub_objects_checked_total").inc(checked);
+    registry.counter("coffer_scrub_corrupt_objects_total").inc(corrupt);
+  }
+
   public void leaderChanged() {
     registry.counter("coffer_raft_leader_changes_total").inc();
   }

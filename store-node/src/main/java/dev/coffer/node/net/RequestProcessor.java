@@ -9,7 +9,14 @@ import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.WriteProposer;
 import dev.coffer.node.storage.Validation;
+import com.google.protobuf.ByteString;
+import dev.coffer.node.storage.ReadView;
 import dev.coffer.proto.Command;
+import dev.coffer.proto.DigestMarker;
+import dev.coffer.proto.DigestResult;
+import dev.coffer.proto.MarkDigestResult;
+import dev.coffer.proto.ScrubResult;
+import dev.coffer.proto.SnapshotResult;
 import dev.coffer.proto.PutRequest;
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
@@ -41,11 +48,13 @@ public final class RequestProcessor {
   private final NodeMetrics metrics;
   private final StatusReporter statusReporter;
   private final Membership membership;
+  private final Executor maintenance;
 
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
       Executor localReads, NodeMetrics metrics, StatusReporter statusReporter, Membership membership)
       throws IOException {
     this.membership = membership;
+    this.maintenance = localReads; // a scrub reads the whole store: never on an event loop
     this.metrics = metrics;
     this.statusReporter = statusReporter;
     this.diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
@@ -98,9 +107,32 @@ public final class RequestProcessor {
           localReads);
       case MEMBERSHIP -> membership.change(request.getMembership())
           .thenApply(result -> Response.newBuilder().setStatus(Status.OK).setMembership(result).build());
+      case MARK_DIGEST -> !raft.isLeader() ? done(notLeader())
+          : writes.submit(Command.newBuilder().setDigestMarker(DigestMarker.getDefaultInstance()).build())
+              .thenApply(r -> r.getStatus() != Status.OK ? r : Response.newBuilder().setStatus(Status.OK)
+                  .setMarkDigest(MarkDigestResult.newBuilder().setIndex(r.getAppliedIndex())).build());
+      case DIGEST -> stateMachine.digestAt(request.getDigest().getIndex())
+          .thenApply(sha -> Response.newBuilder().setStatus(Status.OK).setDigest(DigestResult.newBuilder()
+              .setNodeId(config.nodeId()).setIndex(request.getDigest().getIndex())
+              .setSha256(ByteString.copyFrom(sha))).build());
+      case SCRUB -> CompletableFuture.supplyAsync(this::scrub, maintenance);
+      case SNAPSHOT -> raft.takeSnapshot().thenApply(index -> Response.newBuilder().setStatus(Status.OK)
+          .setSnapshot(SnapshotResult.newBuilder().setNodeId(config.nodeId()).setIndex(index)).build());
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
     };
+  }
+
+  private Response scrub() {
+    ReadView.ScrubReport report = stateMachine.scrub(100);
+    metrics.scrubbed(report.checked(), report.corrupt());
+    if (report.corrupt() > 0) {
+      LOG.warn("Scrub found {} corrupt objects of {} on node {}: {}", report.corrupt(), report.checked(),
+          config.nodeId(), report.corruptObjects());
+    }
+    return Response.newBuilder().setStatus(Status.OK).setScrub(ScrubResult.newBuilder().setNodeId(config.nodeId())
+        .setObjectsChecked(report.checked()).setCorruptObjects(report.corrupt())
+        .addAllCorrupt(report.corruptObjects())).build();
   }
 
   private Optional<Response> rejectPut(PutRequest put) {

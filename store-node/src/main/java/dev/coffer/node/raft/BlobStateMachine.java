@@ -2,6 +2,7 @@ package dev.coffer.node.raft;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coffer.node.storage.BlobStore;
+import dev.coffer.proto.Command;
 import dev.coffer.proto.CommandResults;
 import dev.coffer.proto.LogEntry;
 import dev.coffer.proto.Request;
@@ -45,6 +46,13 @@ public final class BlobStateMachine extends BaseStateMachine {
   private volatile String storageFailure;
   private volatile LeaderListener leaderListener = (peerId, term) -> { };
   private volatile java.util.function.LongConsumer snapshotObserver = nanos -> { };
+  private final java.util.concurrent.ExecutorService digestWorker =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "digest");
+        t.setDaemon(true);
+        return t;
+      });
+  private final DigestBook digests = new DigestBook(digestWorker);
 
   /** Told about every leader change this node sees. */
   public interface LeaderListener {
@@ -118,7 +126,15 @@ public final class BlobStateMachine extends BaseStateMachine {
     }
     LogEntry logEntry = parseEntry(entry);
     try {
-      List<Response> results = withStore(s -> s.apply(entry.getTerm(), entry.getIndex(), logEntry));
+      List<Response> results = withStore(s -> {
+        List<Response> r = s.apply(entry.getTerm(), entry.getIndex(), logEntry);
+        // An empty result means the store had this entry already (a replay): its state is later.
+        if (!r.isEmpty() && logEntry.getCommandsList().stream().anyMatch(Command::hasDigestMarker)) {
+          digests.capture(entry.getIndex(), digestOfCurrentState(s));
+        }
+        return r;
+      });
+      digests.applied(entry.getIndex());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
       return CompletableFuture.completedFuture(
           ProtoBridge.toMessage(CommandResults.newBuilder().addAllResults(results).setLogIndex(entry.getIndex()).build()));
@@ -210,6 +226,43 @@ public final class BlobStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Pins the store's state now (a RocksDB snapshot) and returns the work of hashing it later,
+   * under the read lock, unless the store was swapped in between (a snapshot install).
+   */
+  private java.util.function.Supplier<byte[]> digestOfCurrentState(BlobStore current) {
+    dev.coffer.node.storage.ReadView view = current.readView();
+    return () -> {
+      storeLock.readLock().lock();
+      try {
+        if (store != current) {
+          throw new ClusterRejectedException(Status.UNAVAILABLE, "the store was replaced by a snapshot install "
+              + "before the digest was computed", "");
+        }
+        try (view) {
+          return view.digest();
+        }
+      } finally {
+        storeLock.readLock().unlock();
+      }
+    };
+  }
+
+  /** This replica's digest at the digest marker at {@code index}, once it has applied it. */
+  public CompletableFuture<byte[]> digestAt(long index) {
+    return digests.at(index);
+  }
+
+  /** Re-reads every stored value and checks it against its CRC32C. */
+  public dev.coffer.node.storage.ReadView.ScrubReport scrub(int maxReported) {
+    storeLock.readLock().lock();
+    try (dev.coffer.node.storage.ReadView view = store.readView()) {
+      return view.scrub(maxReported);
+    } finally {
+      storeLock.readLock().unlock();
+    }
+  }
+
   /** A consistent digest of the whole state, for comparing replicas. */
   public byte[] digest() {
     return withStore(BlobStore::digest);
@@ -241,6 +294,7 @@ public final class BlobStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
+    digestWorker.shutdownNow();
     storeLock.writeLock().lock();
     try {
       if (store != null) {

@@ -198,6 +198,26 @@ public final class RaftGateway implements AutoCloseable {
     }
   }
 
+  /** Takes a snapshot on this node now; completes with its index. */
+  public CompletableFuture<Long> takeSnapshot() {
+    org.apache.ratis.protocol.SnapshotManagementRequest request =
+        org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(clientId, RaftPeerId.valueOf(config.nodeId()),
+            GROUP_ID, callIds.incrementAndGet(), 60_000, 1);
+    try {
+      return server.snapshotManagementAsync(request).handle((reply, error) -> {
+        if (error != null) {
+          throw rejected(error);
+        }
+        if (!reply.isSuccess()) {
+          throw rejected(reply.getException());
+        }
+        return reply.getLogIndex();
+      });
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(rejected(e));
+    }
+  }
+
   /** This node's view of the cluster. */
   public StatusResult status() {
     RaftServer.Division d = division();

@@ -85,6 +85,8 @@ final class CommandApplier {
         return put(command.getPut());
       case DELETE:
         return delete(command.getDelete());
+      case DIGEST_MARKER:
+        return Response.newBuilder().setStatus(Status.OK).setAppliedIndex(index).build();
       default:
         return failure(Status.UNKNOWN_OPERATION, "the command names no known operation");
     }

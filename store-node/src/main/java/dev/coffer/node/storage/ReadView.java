@@ -121,6 +121,49 @@ public final class ReadView implements AutoCloseable {
         : parse(UsageResult.parser(), stored, "usage of user " + user);
   }
 
+  /**
+   * Re-reads every object's value and checks its size and CRC32C against its metadata; returns
+   * how many were checked and the "user/key" of up to {@code maxReported} that failed.
+   */
+  public ScrubReport scrub(int maxReported) {
+    long checked = 0;
+    long corrupt = 0;
+    List<String> reported = new java.util.ArrayList<>();
+    try (RocksIterator it = db.newIterator(cf.meta(), options)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        checked++;
+        ObjectMeta meta = parse(ObjectMeta.parser(), it.value(), "object metadata");
+        byte[] value = read(cf.data(), it.key(), "object value");
+        boolean intact = value != null && value.length == meta.getSize()
+            && Validation.crc32c(ByteString.copyFrom(value)) == meta.getCrc32C();
+        if (!intact) {
+          corrupt++;
+          if (reported.size() < maxReported) {
+            reported.add(StoreKeys.describeObjectKey(it.key()));
+          }
+        }
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("RocksDB scan for the scrub failed: " + e.getMessage(), e);
+    }
+    return new ScrubReport(checked, corrupt, reported);
+  }
+
+  /** What a scrub found. */
+  public record ScrubReport(long checked, long corrupt, List<String> corruptObjects) {}
+
+  /** SHA-256 of every column family's keys and values in this view. */
+  public byte[] digest() {
+    try {
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      digestInto(sha256);
+      return sha256.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   /** Feeds every (column family name, key, value) of the snapshot, in order, to {@code digest}. */
   void digestInto(MessageDigest digest) {
     List<ColumnFamilyHandle> handles = cf.all();

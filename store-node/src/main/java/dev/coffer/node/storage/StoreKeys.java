@@ -69,6 +69,17 @@ final class StoreKeys {
     return ByteBuffer.wrap(sessionKey, sessionKey.length - Long.BYTES, Long.BYTES).getLong();
   }
 
+  /** "user/key" for an object key, for reports (the key's bytes decoded as UTF-8). */
+  static String describeObjectKey(byte[] objectKey) {
+    int separator = 0;
+    while (separator < objectKey.length && objectKey[separator] != SEPARATOR) {
+      separator++;
+    }
+    return new String(objectKey, 0, separator, StandardCharsets.UTF_8) + "/"
+        + new String(objectKey, Math.min(separator + 1, objectKey.length),
+            Math.max(0, objectKey.length - separator - 1), StandardCharsets.UTF_8);
+  }
+
   static boolean startsWith(byte[] bytes, byte[] prefix) {
     return bytes.length >= prefix.length
         && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
