@@ -27,7 +27,10 @@ public final class NodeConfig {
     LOG_BARRIER,
     /** Ratis's ReadIndex alone. Stale on a deposed leader in Ratis 3.3.0: kept for the fault tests. */
     RATIS_READ_INDEX,
-    /** No check at all: answers from local state. Never linearizable; a negative control for the fault tests. */
+    /**
+     * Every node, leader or not, answers from its local state: a replica read with no ReadIndex.
+     * Never linearizable; the fault tests' negative control.
+     */
     UNSAFE_LOCAL
   }
 

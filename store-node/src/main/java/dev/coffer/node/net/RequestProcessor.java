@@ -169,7 +169,7 @@ public final class RequestProcessor {
     if (invalid.isPresent()) {
       return done(invalid(invalid.get()));
     }
-    if (staleOk) {
+    if (staleOk || config.readPath() == NodeConfig.ReadPath.UNSAFE_LOCAL) {
       return CompletableFuture.supplyAsync(() -> stateMachine.read(request), localReads);
     }
     if (!raft.isLeader()) {
@@ -178,7 +178,7 @@ public final class RequestProcessor {
     return switch (config.readPath()) {
       case LOG_BARRIER -> writes.barrier().thenApplyAsync(index -> stateMachine.read(request), localReads);
       case RATIS_READ_INDEX -> raft.linearizableRead(request);
-      case UNSAFE_LOCAL -> CompletableFuture.supplyAsync(() -> stateMachine.read(request), localReads);
+      case UNSAFE_LOCAL -> throw new IllegalStateException("answered above");
     };
   }
 
