@@ -1,0 +1,37 @@
+package dev.coffer.chaos.net;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** The faults a {@link Nemesis} injects. */
+public enum FaultKind {
+  /** {@code kill -9} the leader, restart it on its data after the fault length. */
+  KILL_LEADER,
+  /** {@code kill -9} a random node (perhaps the leader), restart it after the fault length. */
+  KILL_RANDOM,
+  /** SIGSTOP the leader or a random node (a coin toss), SIGCONT after the fault length. */
+  PAUSE,
+  /** A random node cut off from all others. */
+  PARTITION_ONE,
+  /** The leader cut off from all others. */
+  PARTITION_LEADER,
+  /** A random minority (1 to (n-1)/2 nodes) cut off from the rest. */
+  PARTITION_MAJORITY_MINORITY,
+  /** Nodes in a random circle, each seeing only its two neighbours; with 3 nodes nothing is cut. */
+  PARTITION_RING,
+  /** The others split into two halves that cannot see each other but both see one random node. */
+  PARTITION_BRIDGE,
+  /** {@code kill -9} a random node, delete its data, restart it empty: it must rejoin and become a voter. */
+  WIPE_DISK,
+  /** Adding or removing members: declared for the schedule, not supported until membership operations exist. */
+  MEMBERSHIP_CHANGE;
+
+  public boolean supported() {
+    return this != MEMBERSHIP_CHANGE;
+  }
+
+  /** Every kind a nemesis can inject today. */
+  public static List<FaultKind> supportedKinds() {
+    return Arrays.stream(values()).filter(FaultKind::supported).toList();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.coffer.chaos.run;
+
+import dev.coffer.chaos.net.FaultEvent;
+import dev.coffer.chaos.net.FaultKind;
+import dev.coffer.chaos.net.NetnsHosts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The long fault-injection run behind scripts/chaos.sh: back-to-back runs (each a fresh cluster,
+ * all faults, its own seed) until the time is up; prints each run's summary and a total.
+ * Exit status 0 only if every run was linearizable, lost nothing and ended with identical replicas.
+ */
+public final class ChaosMain {
+  private ChaosMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Duration total = Duration.ofMinutes(Long.parseLong(arg(args, "--minutes", "20")));
+    long seed = Long.parseLong(arg(args, "--seed", Long.toString(System.currentTimeMillis() % 1_000_000)));
+    Duration perRun = Duration.ofSeconds(Long.parseLong(arg(args, "--run-seconds", "180")));
+    Path work = Path.of(arg(args, "--dir", "data/chaos")).toAbsolutePath();
+    Optional<String> unavailable = NetnsHosts.unavailableReason();
+    if (unavailable.isPresent()) {
+      System.err.println("chaos: cannot build namespace hosts here: " + unavailable.get());
+      System.exit(2);
+    }
+    Files.createDirectories(work);
+    System.out.printf("chaos: %d minutes, runs of %d s, first seed %d, work dir %s%n", total.toMinutes(),
+        perRun.toSeconds(), seed, work);
+
+    long deadline = System.nanoTime() + total.toNanos();
+    List<RunReport> reports = new ArrayList<>();
+    for (int run = 0; System.nanoTime() < deadline; run++) {
+      long remaining = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
+      Duration length = Duration.ofSeconds(Math.max(30, Math.min(perRun.toSeconds(), remaining)));
+      long runSeed = seed + run;
+      Path runDir = work.resolve("run-" + runSeed);
+      RunReport report = FaultRun.run(runDir.resolve("cluster"), RunSettings.allFaults(runSeed, length),
+          work.resolve("failures"));
+      reports.add(report);
+      System.out.println("run " + (run + 1) + ", " + report.summary());
+      if (report.ok()) {
+        deleteTree(runDir);
+      }
+    }
+    System.out.println(total(reports));
+    System.exit(reports.stream().allMatch(RunReport::ok) ? 0 : 1);
+  }
+
+  static String total(List<RunReport> reports) {
+    Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
+    List<Long> elections = new ArrayList<>();
+    int ops = 0;
+    int lost = 0;
+    int failedButCommitted = 0;
+    int illegal = 0;
+    int unknown = 0;
+    int unknownOutcomes = 0;
+    for (RunReport r : reports) {
+      r.faultsByKind().forEach((k, n) -> faults.merge(k, n, Integer::sum));
+      r.faults().events().stream().map(FaultEvent::newLeaderAfter).flatMap(Optional::stream)
+          .forEach(d -> elections.add(d.toMillis()));
+      ops += r.registerOps() + r.setOps();
+      lost += r.lost().size();
+      failedButCommitted += r.failedButCommitted().size();
+      unknownOutcomes += r.unknownOutcomes();
+      for (var check : List.of(r.register(), r.set())) {
+        switch (check.verdict()) {
+          case ILLEGAL -> illegal++;
+          case UNKNOWN -> unknown++;
+          default -> { }
+        }
+      }
+    }
+    Collections.sort(elections);
+    return "total: runs " + reports.size() + ", histories checked " + 2 * reports.size()
+        + ", ILLEGAL " + illegal + ", UNKNOWN " + unknown + ", operations " + ops
+        + " (outcome unknown " + unknownOutcomes + "), acknowledged writes lost " + lost
+        + ", reported failed but committed " + failedButCommitted + ", faults " + faults
+        + ", new leader after a leader was taken away: p50 " + percentile(elections, 50) + " ms, p99 "
+        + percentile(elections, 99) + " ms (" + elections.size() + " elections)";
+  }
+
+  private static String percentile(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return "-";
+    }
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return Long.toString(sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))));
+  }
+
+  private static String arg(String[] args, String name, String fallback) {
+    for (int i = 0; i < args.length - 1; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+
+  private static void deleteTree(Path dir) throws java.io.IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

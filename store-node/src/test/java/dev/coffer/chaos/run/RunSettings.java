@@ -1,0 +1,17 @@
+package dev.coffer.chaos.run;
+
+import dev.coffer.chaos.net.FaultKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** One fault-injection run: the cluster, the clients, the faults, for how long. */
+public record RunSettings(long seed, int nodes, Duration duration, Duration faultLength, Duration healLength,
+    List<FaultKind> faults, Map<String, String> nodeSettings, int registerClients, int keys, int setClients) {
+
+  /** A run mixing every supported fault, with the store's real configuration. */
+  public static RunSettings allFaults(long seed, Duration duration) {
+    return new RunSettings(seed, 3, duration, Duration.ofSeconds(4), Duration.ofSeconds(3),
+        FaultKind.supportedKinds(), Map.of("snapshot.every.entries", "500"), 4, 5, 2);
+  }
+}
