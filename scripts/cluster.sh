@@ -11,6 +11,8 @@ CLI_JAR=$REPO_ROOT/store-cli/target/coffer-cli.jar
 DEFAULT_DIR=./data/cluster
 DEFAULT_NODES=3
 DEFAULT_BASE_PORT=7100
+# Written by 'coffer restore' into the directory of the new cluster it prepares.
+RESTORE_MARKER=RESTORED
 # Bounded waits, in seconds; override for slow machines.
 START_TIMEOUT=${COFFER_START_TIMEOUT:-60}
 STOP_TIMEOUT=${COFFER_STOP_TIMEOUT:-10}
@@ -34,6 +36,8 @@ Commands:
                                   New cluster: N nodes (default $DEFAULT_NODES), client ports P+1..P+N,
                                   Raft ports P+101..P+100+N, admin (HTTP /metrics, /health,
                                   /status) P+201..P+200+N (default P=$DEFAULT_BASE_PORT).
+                                  A DIR made by 'coffer restore' (it holds a RESTORED
+                                  marker) becomes a new cluster of its restored nodes.
   down                            Stop every node (TERM, then KILL after ${STOP_TIMEOUT}s).
   status                          The cluster's status as the nodes report it, and each pid.
   endpoints                       Print the client addresses: 127.0.0.1:7101,127.0.0.1:7102,...
@@ -150,9 +154,10 @@ require_node() {
     die "no node '$1' in $DIR (nodes: $(node_ids))"
 }
 
-# Writes the layout and each node's configuration of a new cluster.
+# Writes the layout and each node's configuration of a new cluster. With "restored" as the
+# third argument the nodes keep the data folders 'coffer restore' made and never bootstrap.
 create_cluster() {
-    local count=$1 base=$2 i id ids=()
+    local count=$1 base=$2 origin=${3:-new} i id ids=()
     for ((i = 1; i <= count; i++)); do
         ids+=("n$i")
     done
@@ -180,11 +185,26 @@ create_cluster() {
                 echo "peer.n$peer=127.0.0.1:$((base + 100 + peer)),127.0.0.1:$((base + peer))"
             done
         } >"$DIR/$id/node.properties"
-        # Until this node has served once, its starts pass --bootstrap (see start_node).
-        touch "$DIR/$id/bootstrap-pending"
+        # Until this node has served once, its starts pass --bootstrap (see start_node). A restored
+        # node already holds its Raft state (the backup's term) and its snapshot: it starts like a
+        # node that was restarted.
+        [[ $origin == restored ]] || touch "$DIR/$id/bootstrap-pending"
     done
     # Written last: an existing cluster.properties means the configuration is complete.
     mv "$(layout_file).tmp" "$(layout_file)"
+}
+
+# The number of nodes 'coffer restore' made in DIR (n1..nN, each with a data folder).
+restored_node_count() {
+    local count i
+    count=$(grep -m1 '^nodes=' "$DIR/$RESTORE_MARKER" | cut -d= -f2-) || true
+    [[ $count =~ ^[1-9][0-9]?$ ]] || die "$DIR/$RESTORE_MARKER names no node count: restore again with coffer restore"
+    [[ -z $NODES || $NODES == "$count" ]] \
+        || die "$DIR was restored for $count nodes, not $NODES: restore again with coffer restore --nodes $NODES"
+    for ((i = 1; i <= count; i++)); do
+        [[ -d $DIR/n$i/data ]] || die "$DIR/n$i/data is missing: restore again with coffer restore"
+    done
+    echo "$count"
 }
 
 # ------------------------------------------------------------------ processes
@@ -321,6 +341,10 @@ cmd_up() {
         [[ -z $NODES && -z $BASE_PORT ]] \
             || die "$DIR already holds a cluster ($(node_ids)); --nodes and --base-port only apply to a new one"
         echo "starting the stopped nodes of the cluster in $DIR"
+    elif [[ -f $DIR/$RESTORE_MARKER ]]; then
+        create_cluster "$(restored_node_count)" "${BASE_PORT:-$DEFAULT_BASE_PORT}" restored
+        echo "created a new cluster of $(wc -w <<<"$(node_ids)") nodes in $DIR from the restored backup" \
+            "(index $(grep -m1 '^index=' "$DIR/$RESTORE_MARKER" | cut -d= -f2-))"
     else
         [[ -z $(ls -A "$DIR") ]] || die "$DIR is not empty and holds no cluster: give an empty or new --dir"
         create_cluster "${NODES:-$DEFAULT_NODES}" "${BASE_PORT:-$DEFAULT_BASE_PORT}"

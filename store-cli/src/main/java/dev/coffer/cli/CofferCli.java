@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
             SnapshotCommand.class,
             VerifyCommand.class,
             ScrubCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -9,6 +9,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -314,6 +316,64 @@ public final class CofferClient implements AutoCloseable {
                 response -> {
                     Responses.requireResult(response, Response.ResultCase.SNAPSHOT, what);
                     return response.getSnapshot().getIndex();
+                }), false);
+    }
+
+    // --------------------------------------------------------------------------------- backup
+
+    /**
+     * Backs the cluster up into {@code dir} (new or empty) from the leader, while the cluster keeps
+     * serving: the leader takes a snapshot (its whole state at one applied log index) and this
+     * client copies its files, checking each file's SHA-256, then writes {@code manifest.json}.
+     * Every write acknowledged with a version up to the manifest's {@link BackupManifest#index()}
+     * is in the backup, and no later one. {@code timeout} bounds each request. Check a backup with
+     * {@link BackupVerifier}, restore it with {@link BackupRestore}.
+     */
+    public BackupManifest backup(Path dir, Duration timeout) throws IOException {
+        return backup(leaderClientAddress("backup"), dir, timeout);
+    }
+
+    /** Like {@link #backup(Path, Duration)}, from the node at {@code endpoint}, leader or not. */
+    public BackupManifest backup(String endpoint, Path dir, Duration timeout) throws IOException {
+        try {
+            Endpoint.parse(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
+        return new BackupDownload(this, endpoint, timeout).into(dir);
+    }
+
+    /** Has the node at {@code endpoint} take a snapshot and pin it for a backup; one attempt. */
+    BackupManifest beginBackup(String endpoint, Duration timeout) {
+        String what = "begin backup on " + endpoint;
+        return await(() -> Futures.map(
+                executor.executeOnce(Endpoint.parse(endpoint), Requests.backupBegin(), what, timeout.toNanos()),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.BACKUP_MANIFEST, what);
+                    return BackupDownload.fromProto(response.getBackupManifest());
+                }), false);
+    }
+
+    /** Up to {@code length} bytes of one file of a pinned backup, from {@code offset}. */
+    byte[] readBackupChunk(String endpoint, String backupId, String name, long offset, int length, Duration timeout) {
+        String what = "read " + name + " at " + offset + " of backup " + backupId + " on " + endpoint;
+        return await(() -> Futures.map(
+                executor.executeOnce(Endpoint.parse(endpoint), Requests.backupChunk(backupId, name, offset, length),
+                        what, timeout.toNanos()),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.BACKUP_CHUNK, what);
+                    return response.getBackupChunk().getData().toByteArray();
+                }), false);
+    }
+
+    /** Lets the node at {@code endpoint} unpin a backup. */
+    void endBackup(String endpoint, String backupId, Duration timeout) {
+        String what = "end backup " + backupId + " on " + endpoint;
+        await(() -> Futures.map(
+                executor.executeOnce(Endpoint.parse(endpoint), Requests.backupEnd(backupId), what, timeout.toNanos()),
+                response -> {
+                    Responses.requireResult(response, Response.ResultCase.BACKUP_END, what);
+                    return null;
                 }), false);
     }
 

@@ -88,4 +88,18 @@ final class Requests {
     static Request membership(dev.coffer.proto.MembershipRequest change) {
         return Request.newBuilder().setMembership(change).build();
     }
+
+    static Request backupBegin() {
+        return Request.newBuilder().setBackupBegin(dev.coffer.proto.BackupBeginRequest.getDefaultInstance()).build();
+    }
+
+    static Request backupChunk(String backupId, String name, long offset, int length) {
+        return Request.newBuilder().setBackupChunk(dev.coffer.proto.BackupChunkRequest.newBuilder()
+                .setBackupId(backupId).setName(name).setOffset(offset).setLength(length)).build();
+    }
+
+    static Request backupEnd(String backupId) {
+        return Request.newBuilder().setBackupEnd(dev.coffer.proto.BackupEndRequest.newBuilder().setBackupId(backupId))
+                .build();
+    }
 }

@@ -4,6 +4,7 @@ import dev.coffer.node.admin.AdminServer;
 import dev.coffer.node.admin.NodeAdmin;
 import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.admin.StatusReporter;
+import dev.coffer.node.backup.BackupService;
 import dev.coffer.node.net.ClientServer;
 import dev.coffer.node.net.RequestProcessor;
 import dev.coffer.node.raft.BlobStateMachine;
@@ -42,10 +43,12 @@ public final class CofferNode implements AutoCloseable {
   private final ClientServer clientServer;
   private final AdminServer adminServer;
   private final NodeMetrics metrics;
+  private final BackupService backups;
   private final Thread rejoin;
 
   private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, ExecutorService localReads,
-      ExecutorService membershipWorker, ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics, Thread rejoin) {
+      ExecutorService membershipWorker, ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics,
+      BackupService backups, Thread rejoin) {
     this.config = config;
     this.stateMachine = stateMachine;
     this.raft = raft;
@@ -54,6 +57,7 @@ public final class CofferNode implements AutoCloseable {
     this.clientServer = clientServer;
     this.adminServer = adminServer;
     this.metrics = metrics;
+    this.backups = backups;
     this.rejoin = rejoin;
   }
 
@@ -80,10 +84,13 @@ public final class CofferNode implements AutoCloseable {
     stateMachine.setLeaderListener((leader, term) -> metrics.leaderChanged());
     stateMachine.setSnapshotObserver(metrics::snapshotTaken);
     StatusReporter statusReporter = new StatusReporter(config, raft, stateMachine);
-    ExecutorService membershipWorker = Executors.newSingleThreadExecutor(daemon("membership"));
+    java.util.concurrent.ScheduledExecutorService membershipWorker =
+        Executors.newSingleThreadScheduledExecutor(daemon("membership"));
     Membership membership = new Membership(raft, membershipWorker, config.electionTimeoutMin());
+    membership.watchForStuckFollowers(membershipWorker);
+    BackupService backups = new BackupService(config, raft, stateMachine);
     RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics,
-        statusReporter, membership);
+        statusReporter, membership, backups);
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
@@ -96,6 +103,7 @@ public final class CofferNode implements AutoCloseable {
       if (clientServer != null) {
         clientServer.close();
       }
+      backups.close();
       raft.close();
       localReads.shutdownNow();
       membershipWorker.shutdownNow();
@@ -112,7 +120,7 @@ public final class CofferNode implements AutoCloseable {
         CofferVersion.get(), config.clientAddress(), config.raftAddress(), config.adminAddress().orElse("none"),
         config.dataDir());
     return new CofferNode(config, stateMachine, raft, localReads, membershipWorker, clientServer, adminServer, metrics,
-        rejoin);
+        backups, rejoin);
   }
 
   private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker) {
@@ -171,6 +179,7 @@ public final class CofferNode implements AutoCloseable {
       adminServer.close();
     }
     clientServer.close();
+    backups.close();
     raft.close();
     metrics.close();
     membershipWorker.shutdownNow();

@@ -3,6 +3,7 @@ package dev.coffer.node.net;
 import dev.coffer.node.NodeConfig;
 import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.admin.StatusReporter;
+import dev.coffer.node.backup.BackupService;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.ClusterRejectedException;
 import dev.coffer.node.raft.Membership;
@@ -48,12 +49,14 @@ public final class RequestProcessor {
   private final NodeMetrics metrics;
   private final StatusReporter statusReporter;
   private final Membership membership;
+  private final BackupService backups;
   private final Executor maintenance;
 
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
-      Executor localReads, NodeMetrics metrics, StatusReporter statusReporter, Membership membership)
-      throws IOException {
+      Executor localReads, NodeMetrics metrics, StatusReporter statusReporter, Membership membership,
+      BackupService backups) throws IOException {
     this.membership = membership;
+    this.backups = backups;
     this.maintenance = localReads; // a scrub reads the whole store: never on an event loop
     this.metrics = metrics;
     this.statusReporter = statusReporter;
@@ -118,6 +121,9 @@ public final class RequestProcessor {
       case SCRUB -> CompletableFuture.supplyAsync(this::scrub, maintenance);
       case SNAPSHOT -> raft.takeSnapshot().thenApply(index -> Response.newBuilder().setStatus(Status.OK)
           .setSnapshot(SnapshotResult.newBuilder().setNodeId(config.nodeId()).setIndex(index)).build());
+      case BACKUP_BEGIN -> backups.begin();
+      case BACKUP_CHUNK -> backups.chunk(request.getBackupChunk());
+      case BACKUP_END -> backups.end(request.getBackupEnd());
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
     };

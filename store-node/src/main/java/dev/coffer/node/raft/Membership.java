@@ -128,6 +128,22 @@ public final class Membership {
     return result(false, id + " is the leader");
   }
 
+  /** Hands leadership to {@code id} in the background (used by {@link StuckFollowerWatchdog}). */
+  void transferLeadershipNow(String id) {
+    worker.execute(() -> {
+      try {
+        transfer(id, false);
+      } catch (RuntimeException e) {
+        LOG.warn("Could not hand leadership to {}: {}", id, e.getMessage());
+      }
+    });
+  }
+
+  /** Starts the stuck-follower watchdog on {@code timer}. */
+  public void watchForStuckFollowers(java.util.concurrent.ScheduledExecutorService timer) {
+    new StuckFollowerWatchdog(raft, this, healthyRpcMillis).start(timer);
+  }
+
   /** Refuses a voter set in which fewer than a majority answered the leader recently. */
   private void checkQuorumAfter(List<RaftPeer> voters) {
     if (voters.isEmpty()) {

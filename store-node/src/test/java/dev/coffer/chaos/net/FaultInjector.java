@@ -14,6 +14,8 @@ import java.util.Set;
  */
 final class FaultInjector {
   private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration MEMBERSHIP_TIMEOUT = Duration.ofSeconds(120);
+  private dev.coffer.client.CofferClient admin;
 
   /** Undoes a fault: restarts, resumes or reconnects. */
   interface Heal {
@@ -49,9 +51,48 @@ final class FaultInjector {
       case PARTITION_RING -> ring(leader);
       case PARTITION_BRIDGE -> bridge(leader);
       case WIPE_DISK -> wipe(pick(ids), leader);
-      case MEMBERSHIP_CHANGE -> throw new UnsupportedOperationException(
-          "MEMBERSHIP_CHANGE needs the membership operations (add/remove node), which do not exist yet");
+      case MEMBERSHIP_CHANGE -> replaceFollower(leader);
     };
+  }
+
+  /**
+   * Hands leadership to another voter, then replaces a follower the way an operator replaces a
+   * machine: remove it from the group, wipe it, start it empty to join, and add it back (a
+   * listener caught up by snapshot, then a voter). The heal is the add.
+   */
+  private ActiveFault replaceFollower(String leader) {
+    List<String> followers = new ArrayList<>(cluster.ids());
+    followers.remove(leader);
+    String successor = pick(followers);
+    admin().transferLeadership(successor, false, MEMBERSHIP_TIMEOUT);
+    List<String> others = new ArrayList<>(cluster.ids());
+    others.remove(successor);
+    String replaced = pick(others);
+    admin().removeMember(replaced, false, MEMBERSHIP_TIMEOUT);
+    cluster.wipe(replaced);
+    try {
+      cluster.startJoining(replaced);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new ActiveFault("leader to " + successor + ", replace " + replaced, false, () -> {
+      admin().addMember(replaced, cluster.clientAddress(replaced), false, MEMBERSHIP_TIMEOUT);
+      cluster.awaitVoter(replaced, REJOIN_TIMEOUT);
+    });
+  }
+
+  private dev.coffer.client.CofferClient admin() {
+    if (admin == null) {
+      admin = dev.coffer.client.CofferClient.builder().endpoints(cluster.endpoints())
+          .operationTimeout(MEMBERSHIP_TIMEOUT).build();
+    }
+    return admin;
+  }
+
+  void close() {
+    if (admin != null) {
+      admin.close();
+    }
   }
 
   private ActiveFault kill(String node, String leader) {

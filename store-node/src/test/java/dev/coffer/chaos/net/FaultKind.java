@@ -23,11 +23,11 @@ public enum FaultKind {
   PARTITION_BRIDGE,
   /** {@code kill -9} a random node, delete its data, restart it empty: it must rejoin and become a voter. */
   WIPE_DISK,
-  /** Adding or removing members: declared for the schedule, not supported until membership operations exist. */
+  /** Leadership handed to another voter, then a follower replaced: removed, wiped, started to join, added back. */
   MEMBERSHIP_CHANGE;
 
   public boolean supported() {
-    return this != MEMBERSHIP_CHANGE;
+    return true;
   }
 
   /** Every kind a nemesis can inject today. */

@@ -152,6 +152,7 @@ public final class Nemesis implements AutoCloseable {
   public void close() {
     try {
       healEverything();
+      injector.close();
     } catch (IOException e) {
       throw new UncheckedIOException("could not restart a node while healing", e);
     }

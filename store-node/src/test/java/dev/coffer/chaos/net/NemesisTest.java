@@ -3,7 +3,6 @@ package dev.coffer.chaos.net;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.client.CofferClient;
@@ -56,8 +55,7 @@ class NemesisTest {
         .retryPolicy(RetryPolicy.exponentialBackoff(50, Duration.ofMillis(50), Duration.ofMillis(500)))
         .build();
     List<FaultKind> kinds = FaultKind.supportedKinds();
-    assertThrows(IllegalArgumentException.class, () -> new Nemesis(cluster, new Random(SEED),
-        List.of(FaultKind.MEMBERSHIP_CHANGE), Duration.ofSeconds(3), Duration.ofSeconds(2)));
+    assertTrue(kinds.contains(FaultKind.MEMBERSHIP_CHANGE), "membership changes are among the faults");
 
     FaultLog log;
     BackgroundWriter writer = new BackgroundWriter(client);
@@ -84,8 +82,12 @@ class NemesisTest {
     assertEquals(List.of(), log.anomalies(), "every lost leader was replaced");
     assertTrue(log.electionDurations().size() >= 2, "KILL_LEADER and PARTITION_LEADER always cost the leader");
 
-    // A node that never catches up after a partition healed is RATIS-2605 (see NetnsClusterTest).
-    cluster.awaitConverged(Duration.ofSeconds(60));
+    // A node that never caught up after a partition healed would be RATIS-2605 (see NetnsClusterTest);
+    // the node's StuckFollowerWatchdog hands leadership over after ~30 s, hence the long wait.
+    cluster.awaitConverged(Duration.ofSeconds(120));
+    for (String id : cluster.ids()) {
+      cluster.awaitVoter(id, Duration.ofSeconds(60));
+    }
     byte[] last = "after the nemesis".getBytes(StandardCharsets.UTF_8);
     client.put(BackgroundWriter.USER, "final", last);
     assertArrayEquals(last, client.get(BackgroundWriter.USER, "final").value());

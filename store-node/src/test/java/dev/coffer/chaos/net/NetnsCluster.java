@@ -120,6 +120,20 @@ public final class NetnsCluster implements AutoCloseable {
     awaitServing(id);
   }
 
+  /**
+   * Starts a node with an empty data directory and {@code --join}: it waits, as a listener outside
+   * the group, until a membership change adds it. Waits until it serves.
+   */
+  public void startJoining(String id) throws IOException {
+    if (isRunning(id)) {
+      throw new IllegalStateException(id + " is already running");
+    }
+    synchronized (this) {
+      processes.put(id, nodes.launch(id, List.of("--join")));
+    }
+    awaitServing(id);
+  }
+
   /** SIGKILL ({@code kill -9}) to the node's java PID; works on a paused node too. */
   public void kill(String id) {
     Process p = removeProcess(id);

@@ -69,14 +69,19 @@ final class NodeLauncher {
 
   /** Starts the node JVM in its namespace, appending its output to its log file. */
   Process launch(String id, boolean bootstrap) throws IOException {
+    return launch(id, bootstrap ? List.of("--bootstrap") : List.of());
+  }
+
+  /** Starts the node JVM with extra flags (e.g. {@code --join}). */
+  Process launch(String id, List<String> flags) throws IOException {
     List<String> java = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // RocksDB unpacks its native library into the temp dir; a kill -9 would leave it in /tmp.
+        "-Djava.io.tmpdir=" + Files.createDirectories(root.resolve(id).resolve("tmp")),
         "-cp", classpath,
         "dev.coffer.node.NodeMain", "--config", configFile(id).toString()));
-    if (bootstrap) {
-      java.add("--bootstrap");
-    }
+    java.addAll(flags);
     return new ProcessBuilder(hosts.commandOn(id, java))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id).toFile()))

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class WriteLoad implements AutoCloseable {
   private final CofferClient client;
   private final Map<String, byte[]> acknowledged = new ConcurrentHashMap<>();
+  private final Map<String, Long> versions = new ConcurrentHashMap<>();
   private final AtomicInteger unknownOutcome = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicReference<Throwable> unexpected = new AtomicReference<>();
@@ -48,8 +49,9 @@ final class WriteLoad implements AutoCloseable {
       byte[] value = new byte[random.nextInt(4) == 0 ? 32 * 1024 + random.nextInt(32 * 1024) : random.nextInt(512)];
       random.nextBytes(value);
       try {
-        client.put(user, key, value);
+        long version = client.put(user, key, value).version();
         acknowledged.put(user + "|" + key, value);
+        versions.put(user + "|" + key, version);
       } catch (UnavailableException e) {
         if (e.outcomeUnknown()) {
           unknownOutcome.incrementAndGet();
@@ -69,6 +71,11 @@ final class WriteLoad implements AutoCloseable {
 
   Map<String, byte[]> acknowledged() {
     return acknowledged;
+  }
+
+  /** The version (log index) each acknowledged write was given, by the same "user|key". */
+  Map<String, Long> versions() {
+    return versions;
   }
 
   int unknownOutcomes() {

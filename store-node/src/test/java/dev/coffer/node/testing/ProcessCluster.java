@@ -93,6 +93,28 @@ public final class ProcessCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Starts a new cluster on node folders {@code root/n1..nN} that a restore prepared (each
+   * {@code nI/data} holds the backup's snapshot and Raft term): writes their configuration, keeps
+   * their data, and starts them without {@code --bootstrap}, as restarted nodes.
+   */
+  public static ProcessCluster startRestored(Path root, int size, Map<String, String> extraSettings) throws Exception {
+    ProcessCluster cluster = new ProcessCluster(root, size, extraSettings);
+    try {
+      for (String id : cluster.ids) {
+        cluster.launch(id, false);
+      }
+      for (String id : cluster.ids) {
+        cluster.awaitServing(id);
+      }
+      cluster.awaitLeader(Duration.ofSeconds(60));
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+    return cluster;
+  }
+
   public Path dataDir(String id) {
     return root.resolve(id).resolve("data");
   }
