@@ -46,6 +46,7 @@ public final class NodeConfig {
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
   private final long snapshotEveryEntries;
+  private final boolean snapshotOnStop;
   private final boolean bootstrap;
   private final boolean join;
   private final ReadPath readPath;
@@ -65,6 +66,7 @@ public final class NodeConfig {
     this.electionTimeoutMin = Duration.ofMillis(intValue(p, "election.timeout.min.ms", 1000));
     this.electionTimeoutMax = Duration.ofMillis(intValue(p, "election.timeout.max.ms", 2000));
     this.snapshotEveryEntries = intValue(p, "snapshot.every.entries", 10_000);
+    this.snapshotOnStop = Boolean.parseBoolean(p.getProperty("snapshot.on.stop", "true").trim());
     this.bootstrap = bootstrap;
     this.join = join;
     if (bootstrap && join) {
@@ -196,6 +198,8 @@ public final class NodeConfig {
   public Duration electionTimeoutMin() { return electionTimeoutMin; }
   public Duration electionTimeoutMax() { return electionTimeoutMax; }
   public long snapshotEveryEntries() { return snapshotEveryEntries; }
+  /** Take a snapshot when the node shuts down cleanly (faster restart). */
+  public boolean snapshotOnStop() { return snapshotOnStop; }
   public ReadPath readPath() { return readPath; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */
   public boolean join() { return join; }

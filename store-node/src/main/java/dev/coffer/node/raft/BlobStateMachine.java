@@ -100,8 +100,14 @@ public final class BlobStateMachine extends BaseStateMachine {
         opened = BlobStore.open(dbDir);
       }
       store = opened;
-      setLastAppliedTermIndex(TermIndex.valueOf(opened.appliedTerm(), opened.appliedIndex()));
-      LOG.info("State machine open at term {} index {}", opened.appliedTerm(), opened.appliedIndex());
+      // Ratis replays the log from its latest snapshot, whatever RocksDB holds beyond it (a memtable
+      // flush may have persisted later entries); the store skips those itself, by index. So the
+      // applied position Ratis sees starts at the snapshot, or it would see it move backwards.
+      if (snapshot != null) {
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+      }
+      LOG.info("State machine open: store at term {} index {}, snapshot {}", opened.appliedTerm(),
+          opened.appliedIndex(), snapshot == null ? "none" : snapshot.getTermIndex());
     } finally {
       storeLock.writeLock().unlock();
     }

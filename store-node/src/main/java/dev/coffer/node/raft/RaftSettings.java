@@ -59,6 +59,7 @@ public final class RaftSettings {
     // Snapshots (RocksDB checkpoints) let the log be purged and rebuild a wiped follower.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, config.snapshotOnStop());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     RaftServerConfigKeys.setStorageFreeSpaceMin(p, SizeInBytes.valueOf(64L << 20));
