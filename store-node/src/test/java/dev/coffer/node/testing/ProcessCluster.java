@@ -77,20 +77,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public static ProcessCluster start(Path root, int size, Map<String, String> extraSettings) throws Exception {
-    ProcessCluster cluster = new ProcessCluster(root, size, extraSettings);
-    try {
-      for (String id : cluster.ids) {
-        cluster.launch(id, true);
-      }
-      for (String id : cluster.ids) {
-        cluster.awaitServing(id);
-      }
-      cluster.awaitLeader(Duration.ofSeconds(60));
-    } catch (Exception | AssertionError e) {
-      cluster.close();
-      throw e;
-    }
-    return cluster;
+    return startAll(root, size, extraSettings, true);
   }
 
   /**
@@ -99,10 +86,16 @@ public final class ProcessCluster implements AutoCloseable {
    * their data, and starts them without {@code --bootstrap}, as restarted nodes.
    */
   public static ProcessCluster startRestored(Path root, int size, Map<String, String> extraSettings) throws Exception {
+    return startAll(root, size, extraSettings, false);
+  }
+
+  /** Starts every node, waits until each serves and a leader is elected; stops them all on failure. */
+  private static ProcessCluster startAll(Path root, int size, Map<String, String> extraSettings, boolean bootstrap)
+      throws Exception {
     ProcessCluster cluster = new ProcessCluster(root, size, extraSettings);
     try {
       for (String id : cluster.ids) {
-        cluster.launch(id, false);
+        cluster.launch(id, bootstrap);
       }
       for (String id : cluster.ids) {
         cluster.awaitServing(id);
