@@ -51,6 +51,26 @@ public final class InProcessCluster implements AutoCloseable {
 
   /** Starts a new cluster of {@code size} nodes under {@code root} and waits for a leader. */
   public static InProcessCluster start(Path root, int size, Map<String, String> extraSettings) throws Exception {
+    try {
+      return startOnce(root, size, extraSettings);
+    } catch (IOException e) {
+      // A port picked as free can be taken before the node binds it; pick new ports once.
+      if (!(rootCause(e) instanceof java.net.BindException)) {
+        throw e;
+      }
+      deleteTree(root);
+      return startOnce(root, size, extraSettings);
+    }
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  private static InProcessCluster startOnce(Path root, int size, Map<String, String> extraSettings) throws Exception {
     InProcessCluster cluster = new InProcessCluster(root, size, extraSettings);
     try {
       for (String id : cluster.ids) {
