@@ -36,6 +36,8 @@ import java.util.stream.Stream;
  */
 public final class CofferClient implements AutoCloseable {
     private static final int IO_THREADS = 2;
+    /** How long to wait before looking for the leader again when a membership change met a former leader. */
+    private static final Duration LEADER_LOOKUP_PAUSE = Duration.ofMillis(300);
 
     private final EventLoopGroup ioThreads;
     private final ConnectionPool pool;
@@ -410,12 +412,38 @@ public final class CofferClient implements AutoCloseable {
                 .setDryRun(dryRun).build(), "transfer leadership to " + id, timeout);
     }
 
+    /**
+     * Sends the change to the leader. A NOT_LEADER answer, or no leader known yet, means nothing was
+     * changed (leadership moved since the leader was looked up, as right after a transfer): look again
+     * and resend until {@code timeout}. Any other failure is final, since the change may have been made.
+     */
     private MembershipResult changeMembership(dev.coffer.proto.MembershipRequest change, String what,
             Duration timeout) {
-        Endpoint leader = Endpoint.parse(leaderClientAddress(what));
-        return await(() -> Futures.map(
-                executor.executeOnce(leader, Requests.membership(change), what, timeout.toNanos()),
-                response -> Responses.membershipResult(response, what)), true);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Endpoint leader = Endpoint.parse(leaderClientAddress(what));
+                long remaining = Math.max(1, deadline - System.nanoTime());
+                return await(() -> Futures.map(
+                        executor.executeOnce(leader, Requests.membership(change), what, remaining),
+                        response -> Responses.membershipResult(response, what)), true);
+            } catch (UnavailableException e) {
+                boolean unchanged = "NOT_LEADER".equals(e.status()) || ClientReasons.NO_LEADER.equals(e.status());
+                if (!unchanged || System.nanoTime() + LEADER_LOOKUP_PAUSE.toNanos() > deadline) {
+                    throw e;
+                }
+                pause(LEADER_LOOKUP_PAUSE, what);
+            }
+        }
+    }
+
+    private static void pause(Duration duration, String what) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(ClientReasons.INTERRUPTED, what + ": interrupted", false);
+        }
     }
 
     /** The leader's client address, as the first node that knows one reports it. */

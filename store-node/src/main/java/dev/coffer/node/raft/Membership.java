@@ -20,6 +20,10 @@ import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.ReconfigurationInProgressException;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.slf4j.Logger;
@@ -33,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class Membership {
   private static final Logger LOG = LoggerFactory.getLogger(Membership.class);
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration SETTLE_PAUSE = Duration.ofMillis(200);
 
   private final RaftGateway raft;
   private final ExecutorService worker;
@@ -122,9 +128,9 @@ public final class Membership {
       return result(true, "hand leadership to " + id);
     }
     LOG.info("Membership: handing leadership to {}", id);
-    TransferLeadershipRequest request = new TransferLeadershipRequest(clientId, raft.division().getId(),
-        RaftGateway.GROUP_ID, callIds.incrementAndGet(), RaftPeerId.valueOf(id), 30_000);
-    check(call(() -> raft.division().getRaftServer().transferLeadershipAsync(request)), "leadership transfer");
+    submit("leadership transfer", () -> raft.division().getRaftServer().transferLeadershipAsync(
+        new TransferLeadershipRequest(clientId, raft.division().getId(), RaftGateway.GROUP_ID,
+            callIds.incrementAndGet(), RaftPeerId.valueOf(id), 30_000)));
     return result(false, id + " is the leader");
   }
 
@@ -135,6 +141,23 @@ public final class Membership {
         transfer(id, false);
       } catch (RuntimeException e) {
         LOG.warn("Could not hand leadership to {}: {}", id, e.getMessage());
+      }
+    });
+  }
+
+  /**
+   * Steps down in the background (used by {@link StuckFollowerWatchdog} when no other voter is up to
+   * date): the election that follows gives every follower's replication a fresh start.
+   */
+  void stepDownNow() {
+    worker.execute(() -> {
+      try {
+        LOG.info("Membership: stepping down");
+        submit("step down", () -> raft.division().getRaftServer().transferLeadershipAsync(
+            new TransferLeadershipRequest(clientId, raft.division().getId(), RaftGateway.GROUP_ID,
+                callIds.incrementAndGet(), null, 30_000)));
+      } catch (RuntimeException e) {
+        LOG.warn("Could not step down: {}", e.getMessage());
       }
     });
   }
@@ -179,12 +202,7 @@ public final class Membership {
         throw new ClusterRejectedException(Status.UNAVAILABLE, id + " did not catch up to index " + target
             + " within " + CATCH_UP_TIMEOUT + "; it stays a listener", "");
       }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ClusterRejectedException(Status.UNAVAILABLE, "interrupted", "");
-      }
+      sleep(Duration.ofMillis(100));
     }
   }
 
@@ -195,29 +213,56 @@ public final class Membership {
   }
 
   private void setConfiguration(List<RaftPeer> voters, List<RaftPeer> listeners) {
-    SetConfigurationRequest request = new SetConfigurationRequest(clientId, raft.division().getId(),
-        RaftGateway.GROUP_ID, callIds.incrementAndGet(),
-        SetConfigurationRequest.Arguments.newBuilder().setServersInNewConf(voters).setListenersInNewConf(listeners)
-            .build());
-    check(call(() -> raft.division().getRaftServer().setConfigurationAsync(request)), "configuration change");
+    SetConfigurationRequest.Arguments arguments = SetConfigurationRequest.Arguments.newBuilder()
+        .setServersInNewConf(voters).setListenersInNewConf(listeners).build();
+    submit("configuration change", () -> raft.division().getRaftServer().setConfigurationAsync(
+        new SetConfigurationRequest(clientId, raft.division().getId(), RaftGateway.GROUP_ID,
+            callIds.incrementAndGet(), arguments)));
   }
 
   private interface AsyncCall {
     CompletableFuture<RaftClientReply> start() throws java.io.IOException;
   }
 
-  private static RaftClientReply call(AsyncCall call) {
-    try {
-      return call.start().join();
-    } catch (java.io.IOException | java.util.concurrent.CompletionException e) {
-      Throwable cause = e.getCause() != null ? e.getCause() : e;
-      throw new ClusterRejectedException(Status.UNAVAILABLE, "the change failed: " + cause.getMessage(), "");
+  /**
+   * Runs {@code call} (a fresh request each time) until Ratis accepts it. A leader that has not yet
+   * committed its first entry, or is still finishing the previous change, refuses with nothing done;
+   * both pass within moments (right after a leadership transfer, say), so those are retried for up
+   * to {@link #SETTLE_TIMEOUT}. Losing leadership is answered NOT_LEADER, so the client asks the new one.
+   */
+  private void submit(String what, AsyncCall call) {
+    long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+    while (true) {
+      Throwable failure;
+      try {
+        RaftClientReply reply = call.start().join();
+        if (reply.isSuccess()) {
+          return;
+        }
+        failure = reply.getException();
+      } catch (java.io.IOException | java.util.concurrent.CompletionException e) {
+        failure = e.getCause() != null ? e.getCause() : e;
+      }
+      if (failure instanceof NotLeaderException || failure instanceof LeaderSteppingDownException) {
+        throw new ClusterRejectedException(Status.NOT_LEADER, what + ": this node is no longer the leader",
+            raft.leaderClientAddress());
+      }
+      boolean passes = failure instanceof LeaderNotReadyException
+          || failure instanceof ReconfigurationInProgressException;
+      if (!passes || System.nanoTime() > deadline) {
+        throw new ClusterRejectedException(Status.UNAVAILABLE, what + " failed: " + failure, "");
+      }
+      LOG.info("Membership: {} waits: {}", what, failure.getMessage());
+      sleep(SETTLE_PAUSE);
     }
   }
 
-  private static void check(RaftClientReply reply, String what) {
-    if (!reply.isSuccess()) {
-      throw new ClusterRejectedException(Status.UNAVAILABLE, what + " failed: " + reply.getException(), "");
+  private static void sleep(Duration pause) {
+    try {
+      Thread.sleep(pause.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterRejectedException(Status.UNAVAILABLE, "interrupted", "");
     }
   }
 

@@ -13,12 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Works around a Ratis 3.3.0 replication stall: after a partition heals, a follower whose log
- * holds uncommitted entries of an older term can stay behind for good — the leader answers its
- * INCONSISTENCY replies with heartbeats only (see RATIS-2605, fixed upstream after 3.3.0). The
- * leader's per-follower progress is what is stuck, so a leader that sees a responsive follower
- * make no progress while behind hands leadership to an up-to-date voter; the new leader starts
- * that follower's progress afresh and repairs its log. Runs on the leader only.
+ * Works around a replication stall seen with Ratis 3.3.0 after a partition heals: a follower keeps
+ * answering the leader while its commit index stays behind for minutes (see docs/design.md). The
+ * leader's per-follower progress is what is stuck, so a leader that sees a responsive voter make no
+ * progress while behind hands leadership to an up-to-date voter, or steps down when there is none;
+ * the next leader starts every follower's replication afresh. Runs on the leader only.
  */
 final class StuckFollowerWatchdog {
   private static final Logger LOG = LoggerFactory.getLogger(StuckFollowerWatchdog.class);
@@ -96,12 +95,14 @@ final class StuckFollowerWatchdog {
         .filter(id -> commits.getOrDefault(id, 0L) >= leaderCommit)
         .findFirst();
     if (successor.isEmpty()) {
-      LOG.warn("Follower {} is stuck at commit index {} (leader at {}), and no other voter is up to date to take over",
-          stuck, stuckAt, leaderCommit);
+      LOG.warn("Follower {} made no progress at commit index {} (leader at {}) for {} s while answering, and no "
+          + "other voter is up to date to take over; stepping down so that replication to it starts afresh",
+          stuck, stuckAt, leaderCommit, CHECK_SECONDS * STALLED_CHECKS);
+      membership.stepDownNow();
       return;
     }
     LOG.warn("Follower {} made no progress at commit index {} (leader at {}) for {} s while answering; handing "
-        + "leadership to {} so that replication to it starts afresh (Ratis 3.3.0 replication stall)",
+        + "leadership to {} so that replication to it starts afresh",
         stuck, stuckAt, leaderCommit, CHECK_SECONDS * STALLED_CHECKS, successor.get());
     membership.transferLeadershipNow(successor.get());
   }

@@ -73,7 +73,13 @@ final class FaultInjector {
     List<String> others = new ArrayList<>(cluster.ids());
     others.remove(successor);
     String replaced = pick(others);
-    admin().removeMember(replaced, false, MEMBERSHIP_TIMEOUT);
+    try {
+      admin().removeMember(replaced, false, MEMBERSHIP_TIMEOUT);
+    } catch (dev.coffer.client.InvalidArgumentException refused) {
+      // The quorum safety check: removing it now would leave too few healthy voters. Correct, not a fault.
+      return new ActiveFault("leader to " + successor + ", removal of " + replaced + " refused: "
+          + refused.getMessage(), false, () -> { });
+    }
     cluster.wipe(replaced);
     try {
       cluster.startJoining(replaced);

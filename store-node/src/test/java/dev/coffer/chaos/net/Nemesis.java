@@ -44,11 +44,6 @@ public final class Nemesis implements AutoCloseable {
     if (kinds.isEmpty()) {
       throw new IllegalArgumentException("no fault kinds to choose from");
     }
-    List<FaultKind> unsupported = kinds.stream().filter(k -> !k.supported()).toList();
-    if (!unsupported.isEmpty()) {
-      throw new IllegalArgumentException(unsupported + " cannot be injected yet; supported: "
-          + FaultKind.supportedKinds());
-    }
     if (faultLength.isNegative() || healLength.isNegative()) {
       throw new IllegalArgumentException("fault and heal lengths must not be negative");
     }

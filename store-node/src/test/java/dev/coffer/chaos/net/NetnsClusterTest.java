@@ -82,9 +82,8 @@ class NetnsClusterTest {
 
     long healedAt = System.nanoTime();
     cluster.hosts().healAll();
-    // Ratis 3.3.0 can leave an old leader that kept an uncommitted tail behind for good: the new leader
-    // answers its INCONSISTENCY replies with heartbeats only (RATIS-2605). The node's StuckFollowerWatchdog
-    // then hands leadership over after ~30 s, which restarts replication to it; hence the long wait.
+    // Catching up waits for TCP's next retransmission on the connections that were cut; should the Ratis
+    // stall in docs/design.md strike, the StuckFollowerWatchdog acts after ~30 s. Hence the long wait.
     cluster.awaitCaughtUp(oldLeader, Duration.ofSeconds(120));
     long caughtUpMillis = (System.nanoTime() - healedAt) / 1_000_000;
     cluster.awaitConverged(Duration.ofSeconds(60));

@@ -12,6 +12,6 @@ public record RunSettings(long seed, int nodes, Duration duration, Duration faul
   /** A run mixing every supported fault, with the store's real configuration. */
   public static RunSettings allFaults(long seed, Duration duration) {
     return new RunSettings(seed, 3, duration, Duration.ofSeconds(4), Duration.ofSeconds(3),
-        FaultKind.supportedKinds(), Map.of("snapshot.every.entries", "500"), 4, 5, 2);
+        FaultKind.all(), Map.of("snapshot.every.entries", "500"), 4, 5, 2);
   }
 }

@@ -217,4 +217,45 @@ class ClusterTest {
     assertReplicasIdentical();
     assertAllReadable();
   }
+
+  @Test
+  void membershipChange_rightAfterLeadershipTransfer_isMadeByTheNewLeader() throws Exception {
+    start(Map.of());
+    write("judy", 10);
+    String leader = cluster.awaitLeader();
+    List<String> followers = cluster.ids().stream().filter(id -> !id.equals(leader)).toList();
+    String successor = followers.get(0);
+    String removed = followers.get(1);
+    try (CofferClient admin = CofferClient.builder().endpoints(cluster.endpoints()).build()) {
+      admin.transferLeadership(successor, false, Duration.ofSeconds(30));
+      // At once: the client may still see the old leader, and the new one may not have committed
+      // its first entry yet. Both must be waited out, not reported as a failure.
+      var result = admin.removeMember(removed, false, Duration.ofSeconds(30));
+      assertEquals(List.of(leader, successor).stream().sorted().toList(),
+          result.members().stream().filter(p -> p.voter()).map(p -> p.id()).sorted().toList(), result.toString());
+    }
+    cluster.stop(removed);
+    write("judy", 5);
+    assertAllReadable();
+  }
+
+  @Test
+  void leaderStepsDown_aLeaderIsElectedInANewTerm_andServes() throws Exception {
+    start(Map.of());
+    write("kim", 10);
+    String leader = cluster.awaitLeader();
+    long term = cluster.node(leader).raft().status().getTerm();
+    var worker = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      new Membership(cluster.node(leader).raft(), worker, Duration.ofSeconds(1)).stepDownNow();
+      Await.until("a leader in a term after " + term, Duration.ofSeconds(30), () -> cluster.ids().stream()
+          .map(id -> cluster.node(id).raft().status())
+          .anyMatch(s -> "LEADER".equals(s.getRole()) && s.getTerm() > term));
+    } finally {
+      worker.shutdownNow();
+    }
+    write("kim", 5);
+    assertAllReadable();
+    assertReplicasIdentical();
+  }
 }
