@@ -13,7 +13,8 @@ Runs back-to-back fault-injection runs for N minutes. Each run starts a new 3-no
 node a JVM in its own Linux network namespace, runs register clients (put/get/delete/
 put-if-version on a few keys) and set clients (unique adds, then one final read), and injects
 every kind of fault on a schedule (kill -9 of the leader or a random node, SIGSTOP pauses,
-partitions: one node, the leader, majority/minority, ring, bridge, and wiped disks). Afterwards
+partitions: one node, the leader, majority/minority, ring, bridge, wiped disks, and membership
+changes: leadership transferred and a follower removed, wiped and added back). Afterwards
 both histories go through the linearizability checker, every acknowledged add must be there,
 and the replicas' digests must agree. Prints each run's faults, operations and verdicts, then
 a total with the time to elect a new leader (p50/p99). A failing run's histories are kept under
