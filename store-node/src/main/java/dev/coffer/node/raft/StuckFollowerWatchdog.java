@@ -1,8 +1,12 @@
 package dev.coffer.node.raft;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
@@ -30,9 +34,7 @@ final class StuckFollowerWatchdog {
   private final RaftGateway raft;
   private final Membership membership;
   private final long responsiveMillis;
-  private final Map<String, Long> lastCommit = new HashMap<>();
-  private final Map<String, Integer> stalled = new HashMap<>();
-  private final Map<String, Long> lastHandOver = new HashMap<>();
+  private final StallTracker tracker = new StallTracker(STALLED_CHECKS, COOLDOWN_NANOS);
 
   StuckFollowerWatchdog(RaftGateway raft, Membership membership, long responsiveMillis) {
     this.raft = raft;
@@ -54,8 +56,7 @@ final class StuckFollowerWatchdog {
 
   void check() {
     if (!raft.isLeader()) {
-      lastCommit.clear();
-      stalled.clear();
+      tracker.reset();
       return;
     }
     RaftServer.Division d = raft.division();
@@ -64,28 +65,18 @@ final class StuckFollowerWatchdog {
     for (CommitInfoProto info : d.getCommitInfos()) {
       commits.put(info.getServer().getId().toStringUtf8(), info.getCommitIndex());
     }
-    java.util.Set<String> voters = new java.util.HashSet<>();
+    Set<String> voters = new HashSet<>();
     d.getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER).forEach(p -> voters.add(p.getId().toString()));
+    List<StallTracker.Progress> progress = new ArrayList<>();
     for (ServerRpcProto follower : d.getInfo().getRoleInfoProto().getLeaderInfo().getFollowerInfoList()) {
       String id = follower.getId().getId().toStringUtf8();
-      if (!voters.contains(id)) {
-        continue; // listeners being caught up are Ratis's and Membership's business
-      }
-      long commit = commits.getOrDefault(id, 0L);
-      boolean behind = commit < leaderCommit;
-      boolean responsive = follower.getLastRpcElapsedTimeMs() < responsiveMillis;
-      boolean noProgress = lastCommit.containsKey(id) && lastCommit.get(id) == commit;
-      lastCommit.put(id, commit);
-      int count = behind && responsive && noProgress ? stalled.merge(id, 1, Integer::sum) : 0;
-      stalled.put(id, count);
-      long now = System.nanoTime();
-      if (count >= STALLED_CHECKS && now - lastHandOver.getOrDefault(id, now - COOLDOWN_NANOS - 1) > COOLDOWN_NANOS) {
-        stalled.clear();
-        lastHandOver.put(id, now);
-        handOver(id, commit, leaderCommit, commits);
-        return;
+      if (voters.contains(id)) { // listeners being caught up are Ratis's and Membership's business
+        progress.add(new StallTracker.Progress(id, commits.getOrDefault(id, 0L),
+            follower.getLastRpcElapsedTimeMs() < responsiveMillis));
       }
     }
+    tracker.observe(System.nanoTime(), leaderCommit, progress)
+        .ifPresent(stuck -> handOver(stuck.id(), stuck.commitIndex(), leaderCommit, commits));
   }
 
   private void handOver(String stuck, long stuckAt, long leaderCommit, Map<String, Long> commits) {
