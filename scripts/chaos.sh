@@ -2,14 +2,16 @@
 # Long fault-injection runs against a real cluster of namespace "hosts" on this machine; see --help.
 set -euo pipefail
 
+CALLER_DIR=$PWD
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 
 usage() {
     cat <<USAGE
-Usage: chaos.sh --minutes N [--seed S] [--run-seconds R] [--dir DIR]
+Usage: chaos.sh --minutes N [--seed S] [--run-seconds R] [--nodes K] [--dir DIR]
+       chaos.sh --check PATH...
 
-Runs back-to-back fault-injection runs for N minutes. Each run starts a new 3-node cluster, each
+Runs back-to-back fault-injection runs for N minutes. Each run starts a new K-node cluster, each
 node a JVM in its own Linux network namespace, runs register clients (put/get/delete/
 put-if-version on a few keys) and set clients (unique adds, then one final read), and injects
 every kind of fault on a schedule (kill -9 of the leader or a random node, SIGSTOP pauses,
@@ -23,15 +25,26 @@ DIR/failures/ for replay. Needs root (ip netns). Exit status 0 only if every run
   --minutes N       total time (default 20)
   --seed S          seed of the first run (each next run adds 1; default: from the clock)
   --run-seconds R   length of one run's fault phase (default 180)
+  --nodes K         nodes per cluster, at least 3 (default 3; with 5 a ring partition really
+                    gives each node a different majority)
   --dir DIR         work directory (default ./data/chaos)
+  --check PATH...   check kept histories again, without a cluster (no root needed): each PATH a
+                    register.history or set.history file, or a folder holding them, such as
+                    DIR/failures/seed-S. Exit status 0 only if every history is OK.
 USAGE
 }
 
 for arg in "$@"; do
     case $arg in -h | --help) usage; exit 0 ;; esac
 done
-[[ $(id -u) == 0 ]] || { echo "chaos.sh: needs root to create network namespaces" >&2; exit 2; }
-command -v ip >/dev/null || { echo "chaos.sh: needs iproute2 (the ip command)" >&2; exit 2; }
+main=dev.coffer.chaos.run.ChaosMain
+if [[ ${1:-} == --check ]]; then
+    shift
+    main=dev.coffer.chaos.run.HistoryReplay
+else
+    [[ $(id -u) == 0 ]] || { echo "chaos.sh: needs root to create network namespaces" >&2; exit 2; }
+    command -v ip >/dev/null || { echo "chaos.sh: needs iproute2 (the ip command)" >&2; exit 2; }
+fi
 
 cd "$REPO_ROOT"
 echo "building (mvn test-compile) ..." >&2
@@ -41,4 +54,6 @@ classpath_file=$(mktemp)
 trap 'rm -f "$classpath_file"' EXIT
 mvn -B -q -pl store-node dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$classpath_file" >&2
 classpath="$REPO_ROOT/store-node/target/test-classes:$REPO_ROOT/store-node/target/classes:$(cat "$classpath_file")"
-exec java -Xmx1g -cp "$classpath" dev.coffer.chaos.run.ChaosMain "$@"
+# --check paths are as the caller typed them; a run's --dir is under the repository unless absolute.
+[[ $main == *HistoryReplay ]] && cd "$CALLER_DIR"
+exec java -Xmx1g -cp "$classpath" "$main" "$@"

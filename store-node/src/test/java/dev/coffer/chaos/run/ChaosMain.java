@@ -26,14 +26,19 @@ public final class ChaosMain {
     long seed = Long.parseLong(arg(args, "--seed", Long.toString(System.currentTimeMillis() % 1_000_000)));
     Duration perRun = Duration.ofSeconds(Long.parseLong(arg(args, "--run-seconds", "180")));
     Path work = Path.of(arg(args, "--dir", "data/chaos")).toAbsolutePath();
+    int nodes = Integer.parseInt(arg(args, "--nodes", "3"));
+    if (nodes < 3) {
+      System.err.println("chaos: --nodes must be at least 3");
+      System.exit(2);
+    }
     Optional<String> unavailable = NetnsHosts.unavailableReason();
     if (unavailable.isPresent()) {
       System.err.println("chaos: cannot build namespace hosts here: " + unavailable.get());
       System.exit(2);
     }
     Files.createDirectories(work);
-    System.out.printf("chaos: %d minutes, runs of %d s, first seed %d, work dir %s%n", total.toMinutes(),
-        perRun.toSeconds(), seed, work);
+    System.out.printf("chaos: %d minutes, %d nodes, runs of %d s, first seed %d, work dir %s%n",
+        total.toMinutes(), nodes, perRun.toSeconds(), seed, work);
 
     long deadline = System.nanoTime() + total.toNanos();
     List<RunReport> reports = new ArrayList<>();
@@ -42,7 +47,7 @@ public final class ChaosMain {
       Duration length = Duration.ofSeconds(Math.max(30, Math.min(perRun.toSeconds(), remaining)));
       long runSeed = seed + run;
       Path runDir = work.resolve("run-" + runSeed);
-      RunReport report = FaultRun.run(runDir.resolve("cluster"), RunSettings.allFaults(runSeed, length),
+      RunReport report = FaultRun.run(runDir.resolve("cluster"), RunSettings.allFaults(runSeed, nodes, length),
           work.resolve("failures"));
       reports.add(report);
       System.out.println("run " + (run + 1) + ", " + report.summary());
@@ -57,6 +62,7 @@ public final class ChaosMain {
   static String total(List<RunReport> reports) {
     Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
     List<Long> elections = new ArrayList<>();
+    List<Long> afterKill = new ArrayList<>();
     int ops = 0;
     int lost = 0;
     int failedButCommitted = 0;
@@ -67,6 +73,10 @@ public final class ChaosMain {
       r.faultsByKind().forEach((k, n) -> faults.merge(k, n, Integer::sum));
       r.faults().events().stream().map(FaultEvent::newLeaderAfter).flatMap(Optional::stream)
           .forEach(d -> elections.add(d.toMillis()));
+      r.faults().events().stream()
+          .filter(e -> e.kind() == FaultKind.KILL_LEADER || e.kind() == FaultKind.KILL_RANDOM)
+          .map(FaultEvent::newLeaderAfter).flatMap(Optional::stream)
+          .forEach(d -> afterKill.add(d.toMillis()));
       ops += r.registerOps() + r.setOps();
       lost += r.lost().size();
       failedButCommitted += r.failedButCommitted().size();
@@ -80,12 +90,15 @@ public final class ChaosMain {
       }
     }
     Collections.sort(elections);
+    Collections.sort(afterKill);
     return "total: runs " + reports.size() + ", histories checked " + 2 * reports.size()
         + ", ILLEGAL " + illegal + ", UNKNOWN " + unknown + ", operations " + ops
         + " (outcome unknown " + unknownOutcomes + "), acknowledged writes lost " + lost
         + ", reported failed but committed " + failedButCommitted + ", faults " + faults
         + ", new leader after a leader was taken away: p50 " + percentile(elections, 50) + " ms, p99 "
-        + percentile(elections, 99) + " ms (" + elections.size() + " elections)";
+        + percentile(elections, 99) + " ms (" + elections.size() + " elections), of which after kill -9 of the "
+        + "leader: p50 " + percentile(afterKill, 50) + " ms, p99 " + percentile(afterKill, 99) + " ms ("
+        + afterKill.size() + ")";
   }
 
   private static String percentile(List<Long> sorted, double p) {

@@ -27,7 +27,7 @@ class FaultSuiteTest {
 
   @Test
   void allFaults_fixedSeed_linearizableNothingLostReplicasIdentical() throws Exception {
-    RunReport report = FaultRun.run(dir.resolve("cluster"), RunSettings.allFaults(20261125L, Duration.ofSeconds(60)),
+    RunReport report = FaultRun.run(dir.resolve("cluster"), RunSettings.allFaults(20261125L, 3, Duration.ofSeconds(60)),
         dir.resolve("failures"));
     System.out.println("fault suite: " + report.summary());
     assertTrue(report.ok(), report.summary());

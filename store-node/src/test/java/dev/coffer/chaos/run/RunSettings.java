@@ -9,9 +9,9 @@ import java.util.Map;
 public record RunSettings(long seed, int nodes, Duration duration, Duration faultLength, Duration healLength,
     List<FaultKind> faults, Map<String, String> nodeSettings, int registerClients, int keys, int setClients) {
 
-  /** A run mixing every supported fault, with the store's real configuration. */
-  public static RunSettings allFaults(long seed, Duration duration) {
-    return new RunSettings(seed, 3, duration, Duration.ofSeconds(4), Duration.ofSeconds(3),
+  /** A run of {@code nodes} nodes mixing every fault, with the store's real configuration. */
+  public static RunSettings allFaults(long seed, int nodes, Duration duration) {
+    return new RunSettings(seed, nodes, duration, Duration.ofSeconds(4), Duration.ofSeconds(3),
         FaultKind.all(), Map.of("snapshot.every.entries", "500"), 4, 5, 2);
   }
 }
