@@ -84,10 +84,8 @@ public final class CofferNode implements AutoCloseable {
     stateMachine.setLeaderListener((leader, term) -> metrics.leaderChanged());
     stateMachine.setSnapshotObserver(metrics::snapshotTaken);
     StatusReporter statusReporter = new StatusReporter(config, raft, stateMachine);
-    java.util.concurrent.ScheduledExecutorService membershipWorker =
-        Executors.newSingleThreadScheduledExecutor(daemon("membership"));
+    ExecutorService membershipWorker = Executors.newSingleThreadExecutor(daemon("membership"));
     Membership membership = new Membership(raft, membershipWorker, config.electionTimeoutMin());
-    membership.watchForStuckFollowers(membershipWorker);
     BackupService backups = new BackupService(config, raft, stateMachine);
     RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics,
         statusReporter, membership, backups);

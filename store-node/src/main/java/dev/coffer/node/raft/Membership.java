@@ -134,39 +134,6 @@ public final class Membership {
     return result(false, id + " is the leader");
   }
 
-  /** Hands leadership to {@code id} in the background (used by {@link StuckFollowerWatchdog}). */
-  void transferLeadershipNow(String id) {
-    worker.execute(() -> {
-      try {
-        transfer(id, false);
-      } catch (RuntimeException e) {
-        LOG.warn("Could not hand leadership to {}: {}", id, e.getMessage());
-      }
-    });
-  }
-
-  /**
-   * Steps down in the background (used by {@link StuckFollowerWatchdog} when no other voter is up to
-   * date): the election that follows gives every follower's replication a fresh start.
-   */
-  void stepDownNow() {
-    worker.execute(() -> {
-      try {
-        LOG.info("Membership: stepping down");
-        submit("step down", () -> raft.division().getRaftServer().transferLeadershipAsync(
-            new TransferLeadershipRequest(clientId, raft.division().getId(), RaftGateway.GROUP_ID,
-                callIds.incrementAndGet(), null, 30_000)));
-      } catch (RuntimeException e) {
-        LOG.warn("Could not step down: {}", e.getMessage());
-      }
-    });
-  }
-
-  /** Starts the stuck-follower watchdog on {@code timer}. */
-  public void watchForStuckFollowers(java.util.concurrent.ScheduledExecutorService timer) {
-    new StuckFollowerWatchdog(raft, this, healthyRpcMillis).start(timer);
-  }
-
   /** Refuses a voter set in which fewer than a majority answered the leader recently. */
   private void checkQuorumAfter(List<RaftPeer> voters) {
     if (voters.isEmpty()) {

@@ -47,6 +47,10 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
     RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
     RaftServerConfigKeys.Log.setCorruptionPolicy(p, RaftServerConfigKeys.Log.CorruptionPolicy.EXCEPTION);
+    // Followers append each request on its own, not through Ratis 3.3.0's composed append chain: one
+    // failed append there (a race after a leader change) fails every later append on that follower
+    // until it restarts, and it stops catching up for good (docs/design.md, "Ratis 3.3.0 replication stall").
+    RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, false);
 
     // Entries are as large as one value plus a batch; every size limit on the way must admit them.
     int entry = maxEntryBytes(config);

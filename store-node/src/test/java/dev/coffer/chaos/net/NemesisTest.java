@@ -81,8 +81,7 @@ class NemesisTest {
     assertEquals(List.of(), log.anomalies(), "every lost leader was replaced");
     assertTrue(log.electionDurations().size() >= 2, "KILL_LEADER and PARTITION_LEADER always cost the leader");
 
-    // A node that never caught up after a partition healed would be the Ratis stall in docs/design.md;
-    // the node's StuckFollowerWatchdog hands leadership over after ~30 s, hence the long wait.
+    // A node stuck behind after a partition healed would be the Ratis stall in docs/design.md.
     cluster.awaitConverged(Duration.ofSeconds(120));
     for (String id : cluster.ids()) {
       cluster.awaitVoter(id, Duration.ofSeconds(60));

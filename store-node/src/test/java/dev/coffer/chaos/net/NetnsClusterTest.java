@@ -82,8 +82,8 @@ class NetnsClusterTest {
 
     long healedAt = System.nanoTime();
     cluster.hosts().healAll();
-    // Catching up waits for TCP's next retransmission on the connections that were cut; should the Ratis
-    // stall in docs/design.md strike, the StuckFollowerWatchdog acts after ~30 s. Hence the long wait.
+    // Catching up waits for TCP's next retransmission on the connections that were cut, then replays
+    // what the node missed; it must not stall (docs/design.md, "Ratis 3.3.0 replication stall").
     cluster.awaitCaughtUp(oldLeader, Duration.ofSeconds(120));
     long caughtUpMillis = (System.nanoTime() - healedAt) / 1_000_000;
     cluster.awaitConverged(Duration.ofSeconds(60));

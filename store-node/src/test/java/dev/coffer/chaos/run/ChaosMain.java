@@ -42,21 +42,31 @@ public final class ChaosMain {
 
     long deadline = System.nanoTime() + total.toNanos();
     List<RunReport> reports = new ArrayList<>();
+    List<Long> broken = new ArrayList<>();
     for (int run = 0; System.nanoTime() < deadline; run++) {
       long remaining = Duration.ofNanos(deadline - System.nanoTime()).toSeconds();
       Duration length = Duration.ofSeconds(Math.max(30, Math.min(perRun.toSeconds(), remaining)));
       long runSeed = seed + run;
       Path runDir = work.resolve("run-" + runSeed);
-      RunReport report = FaultRun.run(runDir.resolve("cluster"), RunSettings.allFaults(runSeed, nodes, length),
-          work.resolve("failures"));
+      RunReport report;
+      try {
+        report = FaultRun.run(runDir.resolve("cluster"), RunSettings.allFaults(runSeed, nodes, length),
+            work.resolve("failures"));
+      } catch (Exception | AssertionError e) {
+        // The cluster did not recover (no leader, a node that never came back, ...): a failed run, kept.
+        broken.add(runSeed);
+        System.out.println("run " + (run + 1) + ", seed " + runSeed + ": FAILED, the cluster did not recover: " + e
+            + "\n  node logs kept under " + runDir);
+        continue;
+      }
       reports.add(report);
       System.out.println("run " + (run + 1) + ", " + report.summary());
       if (report.ok()) {
         deleteTree(runDir);
       }
     }
-    System.out.println(total(reports));
-    System.exit(reports.stream().allMatch(RunReport::ok) ? 0 : 1);
+    System.out.println(total(reports) + (broken.isEmpty() ? "" : "; runs that did not recover: seeds " + broken));
+    System.exit(broken.isEmpty() && reports.stream().allMatch(RunReport::ok) ? 0 : 1);
   }
 
   static String total(List<RunReport> reports) {
