@@ -413,9 +413,10 @@ public final class CofferClient implements AutoCloseable {
     }
 
     /**
-     * Sends the change to the leader. A NOT_LEADER answer, or no leader known yet, means nothing was
-     * changed (leadership moved since the leader was looked up, as right after a transfer): look again
-     * and resend until {@code timeout}. Any other failure is final, since the change may have been made.
+     * Sends the change to the leader. A NOT_LEADER answer, or no leader known yet, means leadership
+     * moved since the leader was looked up (as right after a transfer): look again and resend until
+     * {@code timeout}. Resending is safe: a change that was made after all answers "already a voter"
+     * or "not a member". Any other failure is final.
      */
     private MembershipResult changeMembership(dev.coffer.proto.MembershipRequest change, String what,
             Duration timeout) {
