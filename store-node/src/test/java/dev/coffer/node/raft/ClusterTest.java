@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.client.CofferClient;
+import dev.coffer.client.MembershipResult;
+import dev.coffer.client.PeerInfo;
 import dev.coffer.client.ReadOptions;
 import dev.coffer.client.RetryPolicy;
 import dev.coffer.client.UnavailableException;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.junit.jupiter.api.AfterEach;
@@ -237,9 +240,9 @@ class ClusterTest {
       admin.transferLeadership(successor, false, Duration.ofSeconds(30));
       // At once: the client may still see the old leader, and the new one may not have committed
       // its first entry yet. Both must be waited out, not reported as a failure.
-      var result = admin.removeMember(removed, false, Duration.ofSeconds(30));
-      assertEquals(List.of(leader, successor).stream().sorted().toList(),
-          result.members().stream().filter(p -> p.voter()).map(p -> p.id()).sorted().toList(), result.toString());
+      MembershipResult result = admin.removeMember(removed, false, Duration.ofSeconds(30));
+      assertEquals(Stream.of(leader, successor).sorted().toList(),
+          result.members().stream().filter(PeerInfo::voter).map(PeerInfo::id).sorted().toList(), result.toString());
     }
     cluster.stop(removed);
     write("judy", 5);
