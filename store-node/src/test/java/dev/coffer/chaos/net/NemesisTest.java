@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.ReadOptions;
-import dev.coffer.client.RetryPolicy;
+import dev.coffer.node.testing.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,10 +50,7 @@ class NemesisTest {
   void runOnce_eachKind_clusterHealsConvergesAndKeepsEveryAcknowledgedWrite() throws Exception {
     // Snapshots every 200 entries, so the wiped node may have to be rebuilt from a snapshot.
     cluster = NetnsCluster.start(dir, 3, Map.of("snapshot.every.entries", "200"));
-    client = CofferClient.builder().endpoints(cluster.endpoints())
-        .requestTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(10))
-        .retryPolicy(RetryPolicy.exponentialBackoff(50, Duration.ofMillis(50), Duration.ofMillis(500)))
-        .build();
+    client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(2), Duration.ofSeconds(10));
     List<FaultKind> kinds = FaultKind.all();
 
     FaultLog log;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.ReadOptions;
-import dev.coffer.client.RetryPolicy;
 import dev.coffer.node.testing.Await;
+import dev.coffer.node.testing.TestClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,10 +47,7 @@ class NetnsClusterTest {
   @Test
   void isolateLeader_othersElectANewLeader_writesGoOn_oldLeaderCatchesUpAfterHeal() throws Exception {
     cluster = NetnsCluster.start(dir, 3, Map.of());
-    client = CofferClient.builder().endpoints(cluster.endpoints())
-        .requestTimeout(Duration.ofSeconds(2)).operationTimeout(Duration.ofSeconds(60))
-        .retryPolicy(RetryPolicy.exponentialBackoff(100, Duration.ofMillis(50), Duration.ofMillis(500)))
-        .build();
+    client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(2), Duration.ofSeconds(60));
     for (String id : cluster.ids()) {
       assertTrue(cluster.clientAddress(id).startsWith(cluster.hosts().address(id)), "binds its namespace address");
       String command = ProcessHandle.of(cluster.pid(id)).flatMap(h -> h.info().command()).orElse("");

@@ -12,10 +12,10 @@ import dev.coffer.client.InvalidArgumentException;
 import dev.coffer.client.MembershipResult;
 import dev.coffer.client.NodeStatus;
 import dev.coffer.client.PeerInfo;
-import dev.coffer.client.RetryPolicy;
 import dev.coffer.node.storage.BlobStore;
 import dev.coffer.node.testing.Await;
 import dev.coffer.node.testing.ProcessCluster;
+import dev.coffer.node.testing.TestClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,10 +55,7 @@ class MembershipChangeTest {
   @Test
   void growRemoveLeaderTransfer_underLoad_noAcknowledgedWriteLost() throws Exception {
     cluster = ProcessCluster.start(dir, 3, Map.of("snapshot.every.entries", "100"));
-    client = CofferClient.builder().endpoints(cluster.endpoints())
-        .requestTimeout(Duration.ofSeconds(5)).operationTimeout(Duration.ofSeconds(60))
-        .retryPolicy(RetryPolicy.exponentialBackoff(100, Duration.ofMillis(50), Duration.ofMillis(500)))
-        .build();
+    client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(5), Duration.ofSeconds(60));
     admin = CofferClient.builder().endpoints(cluster.endpoints()).build();
 
     try (WriteLoad load = new WriteLoad(client, 3, 5_000, Duration.ofMinutes(4))) {

@@ -9,10 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.NodeStatus;
 import dev.coffer.client.ReadOptions;
-import dev.coffer.client.RetryPolicy;
 import dev.coffer.node.storage.BlobStore;
 import dev.coffer.node.testing.Await;
 import dev.coffer.node.testing.ProcessCluster;
+import dev.coffer.node.testing.TestClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,10 +48,7 @@ class MultiProcessFaultTest {
   void killLeader_restart_wipeFollower_noAcknowledgedWriteLost() throws Exception {
     // Snapshots every 300 entries, so the wiped follower must be rebuilt by snapshot install.
     cluster = ProcessCluster.start(dir, 3, Map.of("snapshot.every.entries", "300"));
-    client = CofferClient.builder().endpoints(cluster.endpoints())
-        .requestTimeout(Duration.ofSeconds(5)).operationTimeout(Duration.ofSeconds(60))
-        .retryPolicy(RetryPolicy.exponentialBackoff(100, Duration.ofMillis(50), Duration.ofMillis(500)))
-        .build();
+    client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(5), Duration.ofSeconds(60));
 
     try (WriteLoad load = new WriteLoad(client, 4, 5_000, Duration.ofMinutes(4))) {
       awaitAcknowledged(load, 300);

@@ -11,10 +11,10 @@ import dev.coffer.client.CofferClient;
 import dev.coffer.client.MembershipResult;
 import dev.coffer.client.PeerInfo;
 import dev.coffer.client.ReadOptions;
-import dev.coffer.client.RetryPolicy;
 import dev.coffer.client.UnavailableException;
 import dev.coffer.node.testing.Await;
 import dev.coffer.node.testing.InProcessCluster;
+import dev.coffer.node.testing.TestClients;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -39,10 +39,7 @@ class ClusterTest {
 
   void start(Map<String, String> settings) throws Exception {
     cluster = InProcessCluster.start(dir, 3, settings);
-    client = CofferClient.builder().endpoints(cluster.endpoints())
-        .requestTimeout(Duration.ofSeconds(5)).operationTimeout(Duration.ofSeconds(40))
-        .retryPolicy(RetryPolicy.exponentialBackoff(50, Duration.ofMillis(50), Duration.ofMillis(500)))
-        .build();
+    client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(5), Duration.ofSeconds(40));
   }
 
   @AfterEach
