@@ -4,6 +4,7 @@ import dev.coffer.node.NodeConfig;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.ClusterRejectedException;
 import dev.coffer.node.raft.RaftGateway;
+import dev.coffer.node.storage.Directories;
 import dev.coffer.proto.BackupChunk;
 import dev.coffer.proto.BackupChunkRequest;
 import dev.coffer.proto.BackupEndRequest;
@@ -176,7 +177,7 @@ public final class BackupService implements AutoCloseable {
 
   private static void deleteQuietly(Path dir) {
     try {
-      BackupDirs.deleteTree(dir);
+      Directories.deleteTree(dir);
     } catch (IOException e) {
       LOG.warn("Could not delete {}; it is deleted at the next start", dir, e);
     }

@@ -3,6 +3,7 @@ package dev.coffer.node.backup;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.coffer.node.raft.ClusterRejectedException;
+import dev.coffer.node.storage.Directories;
 import dev.coffer.proto.BackupFile;
 import dev.coffer.proto.BackupManifest;
 import dev.coffer.proto.Status;
@@ -56,7 +57,7 @@ final class PinnedBackup {
       description.setTerm(snapshot.getTerm()).setIndex(snapshot.getIndex())
           .setObjectCount(CheckpointObjectCount.of(dir, scratch));
     } finally {
-      BackupDirs.deleteTree(scratch);
+      Directories.deleteTree(scratch);
     }
     for (FileInfo file : snapshot.getFiles()) {
       Path pinned = dir.resolve(file.getPath().getFileName().toString());
@@ -101,6 +102,6 @@ final class PinnedBackup {
   }
 
   void delete() throws IOException {
-    BackupDirs.deleteTree(dir);
+    Directories.deleteTree(dir);
   }
 }

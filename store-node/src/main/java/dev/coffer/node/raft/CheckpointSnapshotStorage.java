@@ -1,9 +1,9 @@
 package dev.coffer.node.raft;
 
 import dev.coffer.node.storage.BlobStore;
+import dev.coffer.node.storage.Directories;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -74,7 +74,7 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
     }
     String name = "snapshot." + at.getTerm() + "_" + at.getIndex();
     Path tmp = dir.resolve(name + ".tmp");
-    deleteTree(tmp);
+    Directories.deleteTree(tmp);
     store.checkpoint(tmp);
     try (Stream<Path> files = Files.list(tmp)) {
       for (Path f : (Iterable<Path>) files::iterator) {
@@ -119,7 +119,7 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
     List<Path> all = new ArrayList<>(snapshotDirs().toList());
     all.sort(Comparator.comparingLong((Path p) -> termIndexOf(p).getIndex()).reversed());
     for (Path old : all.subList(Math.min(keep, all.size()), all.size())) {
-      deleteTree(old);
+      Directories.deleteTree(old);
     }
   }
 
@@ -155,21 +155,6 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
           .filter(p -> !p.getFileName().toString().endsWith(MD5FileUtil.MD5_SUFFIX))
           .sorted()
           .toList();
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot delete " + p, e);
-        }
-      });
     }
   }
 }

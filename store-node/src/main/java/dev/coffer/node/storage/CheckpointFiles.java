@@ -2,13 +2,10 @@ package dev.coffer.node.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -33,7 +30,7 @@ final class CheckpointFiles {
     recover(dbDir);
     Path incoming = sibling(dbDir, ".incoming");
     Path old = sibling(dbDir, ".old");
-    deleteRecursively(incoming); // an unfinished copy from an earlier attempt
+    Directories.deleteTree(incoming); // an unfinished copy from an earlier attempt
     copyTree(checkpointDir, incoming);
     fsyncDirectory(incoming);
     if (Files.exists(dbDir)) {
@@ -44,7 +41,7 @@ final class CheckpointFiles {
     fsyncDirectory(dbDir.toAbsolutePath().getParent());
     Files.move(incoming, dbDir, StandardCopyOption.ATOMIC_MOVE);
     fsyncDirectory(dbDir.toAbsolutePath().getParent());
-    deleteRecursively(old);
+    Directories.deleteTree(old);
   }
 
   /** Finishes or cleans up a replacement that a crash interrupted; no-op otherwise. */
@@ -56,10 +53,10 @@ final class CheckpointFiles {
       fsyncDirectory(dbDir.toAbsolutePath().getParent());
     }
     if (Files.exists(old) && Files.exists(dbDir)) {
-      deleteRecursively(old);
+      Directories.deleteTree(old);
     }
     if (!Files.exists(old)) {
-      deleteRecursively(incoming); // never finished copying
+      Directories.deleteTree(incoming); // never finished copying
     }
   }
 
@@ -115,27 +112,5 @@ final class CheckpointFiles {
         throw e;
       }
     }
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) {
-          throw e;
-        }
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

@@ -3,6 +3,7 @@ package dev.coffer.chaos.run;
 import dev.coffer.chaos.net.FaultEvent;
 import dev.coffer.chaos.net.FaultKind;
 import dev.coffer.chaos.net.NetnsHosts;
+import dev.coffer.node.storage.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +63,7 @@ public final class ChaosMain {
       reports.add(report);
       System.out.println("run " + (run + 1) + ", " + report.summary());
       if (report.ok()) {
-        deleteTree(runDir);
+        Directories.deleteTree(runDir);
       }
     }
     System.out.println(total(reports) + (broken.isEmpty() ? "" : "; runs that did not recover: seeds " + broken));
@@ -126,16 +127,5 @@ public final class ChaosMain {
       }
     }
     return fallback;
-  }
-
-  private static void deleteTree(Path dir) throws java.io.IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

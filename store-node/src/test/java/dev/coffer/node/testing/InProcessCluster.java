@@ -2,18 +2,15 @@ package dev.coffer.node.testing;
 
 import dev.coffer.node.CofferNode;
 import dev.coffer.node.NodeConfig;
+import dev.coffer.node.storage.Directories;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Real Coffer nodes (Ratis, RocksDB on disk, Netty on loopback) in this JVM, for tests. Nodes
@@ -58,7 +55,7 @@ public final class InProcessCluster implements AutoCloseable {
       if (!(rootCause(e) instanceof java.net.BindException)) {
         throw e;
       }
-      deleteTree(root);
+      Directories.deleteTree(root);
       return startOnce(root, size, extraSettings);
     }
   }
@@ -104,7 +101,7 @@ public final class InProcessCluster implements AutoCloseable {
   /** Stops the node and deletes its whole data directory, as if its disk died. */
   public void wipe(String id) throws IOException {
     stop(id);
-    deleteTree(Path.of(settings.get(id).get("data.dir")));
+    Directories.deleteTree(Path.of(settings.get(id).get("data.dir")));
   }
 
   public CofferNode node(String id) {
@@ -175,21 +172,6 @@ public final class InProcessCluster implements AutoCloseable {
     }
     if (first != null) {
       throw first;
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.coffer.node.testing;
 
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.NodeStatus;
+import dev.coffer.node.storage.Directories;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,7 +180,7 @@ public final class ProcessCluster implements AutoCloseable {
   /** SIGKILL, then delete the node's whole data directory, as if its disk died. */
   public void wipe(String id) throws Exception {
     kill(id);
-    InProcessCluster.deleteTree(dataDir(id));
+    Directories.deleteTree(dataDir(id));
   }
 
   public boolean isRunning(String id) {
