@@ -1,6 +1,7 @@
 package dev.coffer.node;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Option;
 public final class NodeMain implements Callable<Integer> {
   /** Exit status when the local store fails: the process stops and is rebuilt from its peers. */
   static final int EXIT_STORAGE_FAILURE = 70;
+  /** How long a clean stop may take before the node halts (see {@link BoundedShutdown}). */
+  static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(30);
 
   @Option(names = "--config", paramLabel = "FILE", description = "properties file (see docs/operations.md)")
   Path config;
@@ -82,11 +85,8 @@ public final class NodeMain implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Shutting down node {}", nodeConfig.nodeId());
-      try {
-        node.close();
-      } catch (Exception e) {
-        log.warn("Error while shutting down", e);
-      }
+      BoundedShutdown.run(nodeConfig.nodeId(), node, SHUTDOWN_GRACE);
+      log.info("Node {} stopped", nodeConfig.nodeId());
       stopped.countDown();
     }, "shutdown"));
     stopped.await();

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,7 @@ public final class Membership {
   private static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(10);
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE_PAUSE = Duration.ofMillis(200);
+  private static final int HAND_OVER_ATTEMPTS = 3;
 
   private final RaftGateway raft;
   private final ExecutorService worker;
@@ -106,15 +108,44 @@ public final class Membership {
     if (voter) {
       checkQuorumAfter(voters);
     }
+    boolean self = id.equals(raft.division().getId().toString());
     String plan = "remove " + (voter ? "voter " : "listener ") + id + ": " + voters(conf).size() + " -> "
-        + voters.size() + " voters" + (id.equals(raft.division().getId().toString())
-        ? " (this node is the leader: it steps down once the change is committed)" : "");
+        + voters.size() + " voters" + (self ? " (this node is the leader: it first hands leadership over)" : "");
     if (dryRun) {
       return result(true, plan);
+    }
+    if (self) {
+      handOverBeforeRemovingSelf(id);
     }
     LOG.info("Membership: {}", plan);
     setConfiguration(voters, without(conf.getCurrentPeers(RaftPeerRole.LISTENER), id));
     return result(false, "removed " + id);
+  }
+
+  /**
+   * The leader never removes itself: in Ratis 3.3.0 a leader that commits its own removal closes
+   * itself while holding its server's lock, and waits for its client threads, one of which may be
+   * waiting for that lock (a write that arrived at that moment) — it then never finishes closing
+   * (docs/design.md, "Removing the leader"). So it hands leadership to the healthiest voter and
+   * answers NOT_LEADER; the client sends the removal again, to the new leader.
+   */
+  private void handOverBeforeRemovingSelf(String id) {
+    for (int attempt = 1; raft.isLeader(); attempt++) {
+      String successor = bestSuccessor().orElseThrow(() -> invalid("refusing to remove leader " + id
+          + ": no other voter is healthy enough to take over"));
+      LOG.info("Membership: removing leader {}: handing leadership to {} first", id, successor);
+      try {
+        transfer(successor, false);
+      } catch (ClusterRejectedException e) {
+        // A loaded successor may not win in time; another attempt picks the best one again.
+        if (raft.isLeader() && attempt >= HAND_OVER_ATTEMPTS) {
+          throw e;
+        }
+        LOG.info("Membership: handing leadership to {} did not work ({}); trying again", successor, e.getMessage());
+      }
+    }
+    throw new ClusterRejectedException(Status.NOT_LEADER, id + " handed leadership over before its removal; "
+        + "send the removal to the new leader", raft.leaderClientAddress());
   }
 
   private MembershipResult transfer(String id, boolean dryRun) {
@@ -132,6 +163,13 @@ public final class Membership {
         new TransferLeadershipRequest(clientId, raft.division().getId(), RaftGateway.GROUP_ID,
             callIds.incrementAndGet(), RaftPeerId.valueOf(id), 30_000)));
     return result(false, id + " is the leader");
+  }
+
+  /** The healthy voter other than this leader that has committed the most, if any. */
+  public Optional<String> bestSuccessor() {
+    String self = raft.division().getId().toString();
+    return voters(conf()).stream().map(Membership::id).filter(id -> !id.equals(self) && healthy(id))
+        .max(java.util.Comparator.comparingLong(this::commitIndexOf));
   }
 
   /** Refuses a voter set in which fewer than a majority answered the leader recently. */

@@ -17,6 +17,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +52,12 @@ public final class RaftGateway implements AutoCloseable {
   private final RaftServer server;
   private final ClientId clientId = ClientId.randomId();
   private final AtomicLong callIds = new AtomicLong();
+  /** Hands requests to Ratis; see {@link #submit}. */
+  private final ExecutorService submitter = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "raft-submit");
+    t.setDaemon(true);
+    return t;
+  });
 
   private RaftGateway(NodeConfig config, RaftServer server) {
     this.config = config;
@@ -150,12 +158,18 @@ public final class RaftGateway implements AutoCloseable {
         .setMessage(message)
         .setType(type)
         .build();
-    CompletableFuture<RaftClientReply> reply;
-    try {
-      reply = server.submitClientRequestAsync(request);
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(rejected(e));
-    }
+    // Ratis's "async" submit blocks its caller until a thread of its own has taken the request,
+    // and that thread can block for good (RaftServerProxy -> RaftServerImpl join, and a removed
+    // leader's close waits, holding the server's lock, for the very thread that waits for that
+    // lock: see docs/design.md). So it is never called on the caller's thread, which may be a
+    // Netty event loop that the node's shutdown has to stop.
+    CompletableFuture<RaftClientReply> reply = CompletableFuture.supplyAsync(() -> {
+      try {
+        return server.submitClientRequestAsync(request);
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, submitter).thenCompose(f -> f);
     // Bounds what a node holds for a request Raft cannot finish (e.g. a leader cut off from its
     // followers); the write may still commit later, which is why the client retries with the
     // same write id rather than treating this as a failure.
@@ -204,15 +218,17 @@ public final class RaftGateway implements AutoCloseable {
         org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(clientId, RaftPeerId.valueOf(config.nodeId()),
             GROUP_ID, callIds.incrementAndGet(), 60_000, 1);
     try {
-      return server.snapshotManagementAsync(request).handle((reply, error) -> {
-        if (error != null) {
-          throw rejected(error);
-        }
-        if (!reply.isSuccess()) {
-          throw rejected(reply.getException());
-        }
-        return reply.getLogIndex();
-      });
+      return CompletableFuture.supplyAsync(() -> server.snapshotManagementAsync(request), submitter)
+          .thenCompose(f -> f)
+          .handle((reply, error) -> {
+            if (error != null) {
+              throw rejected(error);
+            }
+            if (!reply.isSuccess()) {
+              throw rejected(reply.getException());
+            }
+            return reply.getLogIndex();
+          });
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(rejected(e));
     }
@@ -244,8 +260,14 @@ public final class RaftGateway implements AutoCloseable {
     }
   }
 
+  /** True once this node's Raft server is shutting down or shut down (the node is closing). */
+  public boolean serverClosed() {
+    return server.getLifeCycleState().isClosingOrClosed();
+  }
+
   @Override
   public void close() throws IOException {
+    submitter.shutdownNow(); // not awaited: a submit stuck inside Ratis must not hold up the stop
     server.close();
   }
 }

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * {@link #close}, whatever happened in the test.
  */
 public final class ProcessCluster implements AutoCloseable {
+  /** The exit status of a node whose clean stop hung (NodeMain's BoundedShutdown). */
+  private static final int SHUTDOWN_STUCK_EXIT = 71;
   private final Path root;
   private final List<String> ids = new ArrayList<>();
   private final Map<String, String> clientAddresses = new LinkedHashMap<>();
@@ -133,6 +135,8 @@ public final class ProcessCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        // A node that cannot allocate dies at once and is restarted, never lingers half-alive.
+        "-XX:+ExitOnOutOfMemoryError", "-XX:MaxDirectMemorySize=256m",
         // RocksDB unpacks its native library into the temp dir; a kill -9 leaves it behind there.
         "-Djava.io.tmpdir=" + tmpDir(id),
         "-cp", System.getProperty("java.class.path"),
@@ -166,13 +170,20 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   /** SIGTERM: the node shuts down cleanly (flushes RocksDB, closes Raft). */
-  public void stopGracefully(String id) throws InterruptedException {
+  public void stopGracefully(String id) throws InterruptedException, IOException {
     Process p = processes.remove(id);
     if (p != null) {
       p.destroy();
       if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        Path dump = ThreadDumps.write(p.pid(), root.resolve(id).resolve("threads-at-sigterm-timeout.txt"));
         p.destroyForcibly();
-        throw new AssertionError(id + " did not stop within 60 s of SIGTERM");
+        throw new AssertionError(id + " did not stop within 60 s of SIGTERM; its threads: " + dump);
+      }
+      if (p.exitValue() == SHUTDOWN_STUCK_EXIT) {
+        String log = Files.readString(logFile(id));
+        System.out.println("Log of " + id + ", which hung while shutting down:\n" + log);
+        throw new AssertionError(id + " hung while shutting down and halted itself; where it waited:\n"
+            + ThreadDumps.stacksOf(log, "close-node", "StateMachineUpdater", "shutdown"));
       }
     }
   }
@@ -181,6 +192,25 @@ public final class ProcessCluster implements AutoCloseable {
   public void wipe(String id) throws Exception {
     kill(id);
     Directories.deleteTree(dataDir(id));
+  }
+
+  /** The node's process id; it must be running. */
+  public long pid(String id) {
+    Process p = processes.get(id);
+    if (p == null || !p.isAlive()) {
+      throw new IllegalStateException(id + " is not running");
+    }
+    return p.pid();
+  }
+
+  /** The node's resident memory now, in bytes (VmRSS of /proc/PID/status). */
+  public long residentBytes(String id) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid(id)), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + pid(id) + "/status");
   }
 
   public boolean isRunning(String id) {
