@@ -2,9 +2,11 @@ package dev.coffer.client;
 
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
+import dev.coffer.proto.Status;
 import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -15,6 +17,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * One TCP connection to a node, with many requests in flight: each request gets a fresh id and
  * waits in {@link #pending} until the response with that id arrives, its timeout fires, or the
  * connection closes. Responses may arrive in any order.
+ *
+ * <p>A response completes only the request it names, and only if it answers that request (see
+ * {@link ReplyMatch}). A response naming an id this connection never sent, or answering its
+ * request with another operation's result, means the node's replies cannot be trusted to name
+ * their requests: the connection is closed and every request on it fails as a transport failure
+ * (the executor retries elsewhere, a write under the same write id).
  */
 final class Connection {
     private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
@@ -23,7 +31,7 @@ final class Connection {
     private final String peer;
     private final int maxFrameBytes;
     private final AtomicLong lastRequestId = new AtomicLong();
-    private final Map<Long, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
 
     private Connection(Channel channel, String peer, int maxFrameBytes) {
         this.channel = channel;
@@ -75,7 +83,7 @@ final class Connection {
                     + " bytes exceeds the client's maxFrameBytes of " + maxFrameBytes));
         }
         CompletableFuture<Response> reply = new CompletableFuture<>();
-        pending.put(requestId, reply);
+        pending.put(requestId, new Pending(framed, reply));
         try {
             var timer = channel.eventLoop().schedule(() -> fail(requestId, new TransportException(
                     ClientReasons.TIMEOUT, "no answer from " + peer + " within "
@@ -96,11 +104,29 @@ final class Connection {
         return reply;
     }
 
-    /** Completes the request this response answers; a late answer to a timed-out request is dropped. */
+    /**
+     * Completes the request this response answers. A late answer to a request that timed out is
+     * dropped; an answer to an id never sent, or one that does not fit its request, breaks the
+     * connection.
+     */
     void complete(Response response) {
-        CompletableFuture<Response> reply = pending.remove(response.getRequestId());
-        if (reply != null) {
-            reply.complete(response);
+        long requestId = response.getRequestId();
+        Pending waiting = pending.get(requestId);
+        if (waiting == null) {
+            if (!wasSent(requestId)) {
+                breakConnection(unsolicited(response));
+            }
+            return;
+        }
+        Optional<String> mismatch = ReplyMatch.mismatch(waiting.request(), response);
+        if (mismatch.isPresent()) {
+            breakConnection(new TransportException(ClientReasons.MALFORMED_RESPONSE, peer + " answered request "
+                    + requestId + " with a reply that does not belong to it: " + mismatch.get()
+                    + "; closed the connection", true));
+            return;
+        }
+        if (pending.remove(requestId, waiting)) {
+            waiting.reply().complete(response);
         }
     }
 
@@ -110,14 +136,48 @@ final class Connection {
         }
     }
 
+    /** Fails every request in flight with {@code failure}, then closes the channel. */
+    private void breakConnection(TransportException failure) {
+        failAll(failure);
+        channel.close();
+    }
+
+    /** Ids run from 1 up to the last one handed out; 0 is never sent. */
+    private boolean wasSent(long requestId) {
+        return requestId > 0 && requestId <= lastRequestId.get();
+    }
+
+    /**
+     * The failure for a reply to no request of this connection. With id 0 the node speaks about
+     * the connection itself: it could not read a frame (MALFORMED_FRAME), or it refused the
+     * connection (OVERLOADED, before reading any request, so nothing sent on it was done).
+     */
+    private TransportException unsolicited(Response response) {
+        String said = response.getErrorMessage().isEmpty() ? "" : ": " + response.getErrorMessage();
+        if (response.getRequestId() == 0 && response.getStatus() == Status.OVERLOADED) {
+            return new TransportException(Status.OVERLOADED.name(), peer + " refused the connection" + said, false);
+        }
+        if (response.getRequestId() == 0 && response.getStatus() != Status.OK) {
+            return new TransportException(response.getStatus().name(), peer + " answered "
+                    + response.getStatus() + " for the connection" + said + "; closed the connection", true);
+        }
+        return new TransportException(ClientReasons.MALFORMED_RESPONSE, peer + " answered request id "
+                + Long.toUnsignedString(response.getRequestId())
+                + ", which this connection never sent; closed the connection", true);
+    }
+
     void close() {
         channel.close();
     }
 
     private void fail(long requestId, TransportException failure) {
-        CompletableFuture<Response> reply = pending.remove(requestId);
-        if (reply != null) {
-            reply.completeExceptionally(failure);
+        Pending waiting = pending.remove(requestId);
+        if (waiting != null) {
+            waiting.reply().completeExceptionally(failure);
         }
+    }
+
+    /** A request sent on this connection, as sent (with its id), and the future its answer completes. */
+    private record Pending(Request request, CompletableFuture<Response> reply) {
     }
 }

@@ -15,8 +15,9 @@ import java.util.function.Supplier;
 
 /**
  * Runs one request to completion: sends it to the cached leader (or the next endpoint), follows
- * NOT_LEADER redirects, and after an unavailable node, a broken connection or a timeout tries
- * the next endpoint after a backoff, until the retry policy or the operation timeout runs out.
+ * NOT_LEADER redirects, after an unavailable node, a broken connection or a timeout tries the
+ * next endpoint after a backoff, and asks an overloaded node again after a backoff, until the
+ * retry policy or the operation timeout runs out. A write keeps its write id on every attempt.
  * Every wait is a timer on the event loops; no thread ever sleeps.
  */
 final class RequestExecutor implements AutoCloseable {
@@ -219,6 +220,9 @@ final class RequestExecutor implements AutoCloseable {
                     result.complete(response);
                 }
                 case NOT_LEADER -> onNotLeader(endpoint, response, afterRedirect);
+                // The node did nothing and said so: ask it again after a backoff, a write under the same write id.
+                case OVERLOADED -> retry(endpoint, "OVERLOADED", endpoint + " is overloaded: " + describe(response),
+                        true);
                 case UNAVAILABLE -> {
                     // The node may have proposed the write before it gave up waiting for the cluster.
                     maybeApplied |= kind == Kind.WRITE;

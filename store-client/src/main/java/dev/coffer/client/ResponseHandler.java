@@ -4,7 +4,10 @@ import dev.coffer.proto.Response;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 
-/** Hands each decoded response to its connection; any pipeline error closes the connection. */
+/**
+ * Hands each decoded response to its connection, which matches it to the request it names (see
+ * {@link Connection#complete}); any pipeline error closes the connection.
+ */
 final class ResponseHandler extends SimpleChannelInboundHandler<Response> {
     private final Connection connection;
 

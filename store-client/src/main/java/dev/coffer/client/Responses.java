@@ -14,7 +14,11 @@ final class Responses {
     private Responses() {
     }
 
-    /** The exception for a final (not retried) failure status; {@code what} names the operation. */
+    /**
+     * The exception for a failure status that ends the call; {@code what} names the operation.
+     * The executor retries UNAVAILABLE, NOT_LEADER and OVERLOADED itself; they end up here only
+     * for a single attempt ({@link RequestExecutor#executeOnce}).
+     */
     static CofferException toException(Response response, String what) {
         String reason = response.getErrorMessage().isEmpty()
                 ? "node answered " + response.getStatus()
@@ -26,7 +30,9 @@ final class Responses {
             case INVALID_ARGUMENT -> new InvalidArgumentException(message);
             case VALUE_TOO_LARGE -> new ValueTooLargeException(message);
             case CORRUPT_DATA -> new CorruptDataException(message);
-            case UNAVAILABLE, NOT_LEADER -> new UnavailableException(response.getStatus().name(), message, false);
+            case WRITE_ID_REUSED -> new WriteIdReusedException(message);
+            case UNAVAILABLE, NOT_LEADER, OVERLOADED ->
+                    new UnavailableException(response.getStatus().name(), message, false);
             case UNRECOGNIZED -> new CofferException(ClientReasons.MALFORMED_RESPONSE,
                     what + ": node answered an unknown status " + response.getStatusValue());
             default -> new CofferException(response.getStatus().name(), message);
@@ -84,7 +90,8 @@ final class Responses {
         return new NodeStatus(status.getNodeId(), status.getRole(), status.getTerm(), status.getCommitIndex(),
                 status.getAppliedIndex(), status.getClientAddress(), status.getLeaderId(), peers,
                 status.getDataBytes(), status.getDiskFreeBytes(), status.getVersion(), !status.getStorageFailed(),
-                status.getRaftAddress());
+                status.getRaftAddress(), status.getRaftState(), status.getHealthProblemsList(),
+                status.getApplyStalledMillis(), status.getStatusAgeMillis());
     }
 
     static MembershipResult membershipResult(Response response, String what) {

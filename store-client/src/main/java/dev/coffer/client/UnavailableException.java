@@ -2,7 +2,8 @@ package dev.coffer.client;
 
 /**
  * No node gave an answer within the retry policy and the operation timeout: the cluster has no
- * leader, nodes are down or unreachable, or they did not answer in time.
+ * leader, nodes are down, unreachable or overloaded ({@code OVERLOADED}), they did not answer in
+ * time, or their replies did not belong to the request ({@code MALFORMED_RESPONSE}).
  *
  * <p>For a write, {@link #outcomeUnknown()} says whether the write may have been applied anyway:
  * true when some attempt reached a node and then timed out, lost its connection, or was answered

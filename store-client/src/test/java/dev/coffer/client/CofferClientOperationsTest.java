@@ -220,6 +220,7 @@ class CofferClientOperationsTest {
                 Arguments.of(Status.INVALID_ARGUMENT, InvalidArgumentException.class),
                 Arguments.of(Status.VALUE_TOO_LARGE, ValueTooLargeException.class),
                 Arguments.of(Status.CORRUPT_DATA, CorruptDataException.class),
+                Arguments.of(Status.WRITE_ID_REUSED, WriteIdReusedException.class),
                 Arguments.of(Status.UNKNOWN_OPERATION, CofferException.class),
                 Arguments.of(Status.MALFORMED_FRAME, CofferException.class),
                 Arguments.of(Status.INTERNAL, CofferException.class),

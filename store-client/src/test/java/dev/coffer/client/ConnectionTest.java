@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.coffer.proto.DeleteResult;
 import dev.coffer.proto.GetRequest;
+import dev.coffer.proto.GetResult;
+import dev.coffer.proto.ObjectMeta;
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
 import dev.coffer.proto.Status;
@@ -92,13 +95,64 @@ class ConnectionTest {
     }
 
     @Test
-    void complete_unknownRequestId_isIgnored() {
-        CompletableFuture<Response> reply = connection.send(get("a"), TIMEOUT);
+    void complete_requestIdNeverSent_failsEveryPendingRequestAndClosesConnection() throws Exception {
+        CompletableFuture<Response> first = connection.send(get("a"), TIMEOUT);
+        CompletableFuture<Response> second = connection.send(get("b"), TIMEOUT);
 
         channel.writeInbound(frame(response(999, "stray")));
 
-        assertFalse(reply.isDone());
-        assertTrue(channel.isActive());
+        for (CompletableFuture<Response> reply : List.of(first, second)) {
+            TransportException failure = transportFailure(reply);
+            assertEquals(ClientReasons.MALFORMED_RESPONSE, failure.reason());
+            assertTrue(failure.possiblyDelivered());
+            assertTrue(failure.getMessage().contains("node-1:7101 answered request id 999, which this connection "
+                    + "never sent"), failure.getMessage());
+        }
+        assertFalse(channel.isActive());
+    }
+
+    @Test
+    void complete_okWithAnotherOperationsResult_doesNotCompleteTheRequestAndClosesConnection() throws Exception {
+        CompletableFuture<Response> first = connection.send(get("a"), TIMEOUT);
+        CompletableFuture<Response> second = connection.send(get("b"), TIMEOUT);
+        long firstId = sentRequests().get(0).getRequestId();
+
+        channel.writeInbound(frame(Response.newBuilder().setRequestId(firstId).setStatus(Status.OK)
+                .setDelete(DeleteResult.newBuilder().setExisted(true)).build()));
+
+        TransportException failure = transportFailure(first);
+        assertEquals(ClientReasons.MALFORMED_RESPONSE, failure.reason());
+        assertTrue(failure.getMessage().contains("a get request got a DELETE result"), failure.getMessage());
+        assertEquals(ClientReasons.MALFORMED_RESPONSE, transportFailure(second).reason());
+        assertFalse(channel.isActive());
+    }
+
+    @Test
+    void complete_okAboutAnotherKey_doesNotCompleteTheRequest() throws Exception {
+        CompletableFuture<Response> reply = connection.send(get("a"), TIMEOUT);
+        long id = sentRequests().get(0).getRequestId();
+
+        channel.writeInbound(frame(Response.newBuilder().setRequestId(id).setStatus(Status.OK)
+                .setGet(GetResult.newBuilder().setMeta(ObjectMeta.newBuilder().setKey(ByteString.copyFromUtf8("b"))))
+                .build()));
+
+        TransportException failure = transportFailure(reply);
+        assertEquals(ClientReasons.MALFORMED_RESPONSE, failure.reason());
+        assertTrue(failure.getMessage().contains("another key"), failure.getMessage());
+    }
+
+    @Test
+    void complete_connectionRefusedAsOverloaded_failsPendingAsNotDelivered() throws Exception {
+        CompletableFuture<Response> reply = connection.send(get("a"), TIMEOUT);
+
+        channel.writeInbound(frame(Response.newBuilder().setStatus(Status.OVERLOADED)
+                .setErrorMessage("too many connections").build()));
+
+        TransportException failure = transportFailure(reply);
+        assertEquals("OVERLOADED", failure.reason());
+        assertFalse(failure.possiblyDelivered(), "a refused connection had none of its requests read");
+        assertTrue(failure.getMessage().contains("too many connections"), failure.getMessage());
+        assertFalse(channel.isActive());
     }
 
     @Test
@@ -119,6 +173,7 @@ class ConnectionTest {
         assertTrue(failure.getMessage().contains("node-1:7101"), failure.getMessage());
         channel.writeInbound(frame(response(id, "late")));
         assertEquals(0, connection.pendingCount());
+        assertTrue(channel.isActive(), "a late answer to a request that was sent is no protocol error");
     }
 
     @Test

@@ -37,15 +37,23 @@ final class ScriptedNode implements AutoCloseable {
     static final class Reply {
         private final Response.Builder response;
         private final boolean disconnect;
+        /** The request id to send instead of the request's own; null to echo the request's. */
+        private final Long requestId;
 
-        private Reply(Response.Builder response, boolean disconnect) {
+        private Reply(Response.Builder response, boolean disconnect, Long requestId) {
             this.response = response;
             this.disconnect = disconnect;
+            this.requestId = requestId;
         }
 
         /** Answer with this response; its request id is filled in. */
         static Reply with(Response.Builder response) {
-            return new Reply(response, false);
+            return new Reply(response, false, null);
+        }
+
+        /** Answer with this response under {@code requestId}, whatever the request's id was (a confused node). */
+        static Reply withRequestId(Response.Builder response, long requestId) {
+            return new Reply(response, false, requestId);
         }
 
         static Reply status(dev.coffer.proto.Status status) {
@@ -54,12 +62,12 @@ final class ScriptedNode implements AutoCloseable {
 
         /** Say nothing (a hung node, or one that answers later through {@link #answerLater}). */
         static Reply silence() {
-            return new Reply(null, false);
+            return new Reply(null, false, null);
         }
 
         /** Close the connection without answering. */
         static Reply disconnect() {
-            return new Reply(null, true);
+            return new Reply(null, true, null);
         }
     }
 
@@ -132,7 +140,8 @@ final class ScriptedNode implements AutoCloseable {
             if (reply.disconnect) {
                 ctx.close();
             } else if (reply.response != null) {
-                ctx.writeAndFlush(reply.response.clone().setRequestId(request.getRequestId()).build());
+                long requestId = reply.requestId != null ? reply.requestId : request.getRequestId();
+                ctx.writeAndFlush(reply.response.clone().setRequestId(requestId).build());
             }
         }
     }

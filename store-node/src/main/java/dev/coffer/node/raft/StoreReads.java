@@ -1,6 +1,7 @@
 package dev.coffer.node.raft;
 
 import dev.coffer.node.storage.BlobStore;
+import dev.coffer.node.storage.ListPaging;
 import dev.coffer.node.storage.ReadView;
 import dev.coffer.proto.ListRequest;
 import dev.coffer.proto.Request;
@@ -12,9 +13,6 @@ import dev.coffer.proto.Status;
  * so the applied index it reports is the one the data reflects. Requests arrive validated.
  */
 final class StoreReads {
-  static final int DEFAULT_PAGE = 1000;
-  static final int MAX_PAGE = 10_000;
-
   private StoreReads() {}
 
   static Response answer(BlobStore store, Request request) {
@@ -27,7 +25,8 @@ final class StoreReads {
             .ifPresentOrElse(meta -> reply.getHeadBuilder().setMeta(meta), () -> notFound(reply));
         case LIST -> {
           ListRequest list = request.getList();
-          int limit = list.getLimit() == 0 ? DEFAULT_PAGE : Math.min(list.getLimit(), MAX_PAGE);
+          // Any uint32 limit is valid: 0 means the default page, above the maximum is clamped.
+          int limit = ListPaging.pageSize(list.getLimit());
           reply.setList(view.list(list.getUser(), list.getPrefix(), list.getStartAfter(), limit));
         }
         case USAGE -> reply.setUsage(view.usage(request.getUsage().getUser()));

@@ -70,13 +70,19 @@ public final class BlobStore implements AutoCloseable {
     this.writeOptions = new WriteOptions().setDisableWAL(true);
   }
 
+  /** Table files RocksDB keeps open at most; more are opened and closed as needed. */
+  static final int MAX_OPEN_FILES = 256;
+
   /** Opens (creating if needed) the database in {@code dbDir}. */
   public static BlobStore open(Path dbDir) {
     RocksDB.loadLibrary();
     DBOptions dbOptions = new DBOptions()
         .setCreateIfMissing(true)
         .setCreateMissingColumnFamilies(true)
-        .setAtomicFlush(true);
+        .setAtomicFlush(true)
+        // Bounded (RocksDB's default is unbounded) so that the node's descriptors can be budgeted:
+        // client connections are refused long before storage would run out (client.fd.reserve).
+        .setMaxOpenFiles(MAX_OPEN_FILES);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (String name : StoreKeys.COLUMN_FAMILIES) {
@@ -122,10 +128,13 @@ public final class BlobStore implements AutoCloseable {
    * empty. Deterministic: only the entry and the stored state decide the outcome.
    *
    * <p>Exactly-once contract: a command whose write id (client id, sequence) has a stored
-   * session record gets that record's response and changes nothing. A client's records below
-   * its {@code acked_below} are forgotten, so a client must only advance {@code acked_below}
-   * past a sequence after it received that sequence's reply; re-sending a forgotten sequence
-   * applies it anew.
+   * session record gets that record's response and changes nothing, if it is the same request
+   * (operation, user, key, value size and CRC32C, conditions: see {@link WriteFingerprint}); a
+   * different request under that write id gets {@code WRITE_ID_REUSED} and changes nothing. A
+   * client's records below its {@code acked_below} are forgotten, so a client must only advance
+   * {@code acked_below} past a sequence after it received that sequence's reply; re-sending a
+   * forgotten sequence applies it anew. Records are per client id: another client id's
+   * {@code acked_below} never forgets them.
    *
    * @throws StorageException if RocksDB fails; then nothing of the entry was written
    */

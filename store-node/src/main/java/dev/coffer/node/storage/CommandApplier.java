@@ -1,5 +1,6 @@
 package dev.coffer.node.storage;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
 import dev.coffer.proto.Command;
@@ -56,7 +57,13 @@ final class CommandApplier {
     return responses;
   }
 
-  /** Exactly-once wrapper: a write id seen before gets its first response back. */
+  /**
+   * Exactly-once wrapper: a write id seen before gets its first response back, but only when the
+   * command is the same request (equal {@link WriteFingerprint}). A different request under a
+   * remembered write id, from a client that reused its id or sequence, is answered
+   * WRITE_ID_REUSED and changes nothing: neither the object, nor the session record, nor the
+   * client's older records (its acked_below is not acted on).
+   */
   private Response applyOnce(Command command) throws RocksDBException {
     WriteId writeId = writeIdOf(command);
     Optional<String> badWriteId = Validation.checkWriteId(writeId);
@@ -67,16 +74,31 @@ final class CommandApplier {
       return execute(command);
     }
     byte[] sessionKey = StoreKeys.session(writeId.getClientId(), writeId.getSequence());
+    ByteString fingerprint = WriteFingerprint.of(command);
     byte[] seen = read(cf.sessions(), sessionKey);
     if (seen != null) {
-      return parse(SessionRecord.parser(), seen, "session record").getResponse();
+      SessionRecord record = parse(SessionRecord.parser(), seen, "session record");
+      return WriteFingerprint.matches(record.getRequestFingerprint(), fingerprint)
+          ? record.getResponse()
+          : writeIdReused(writeId);
     }
     Response response = execute(command);
     SessionRecord record = SessionRecord.newBuilder()
-        .setResponse(response).setTimestampMillis(timestampMillis).build();
+        .setResponse(response)
+        .setTimestampMillis(timestampMillis)
+        .setRequestFingerprint(fingerprint)
+        .build();
     batch.put(cf.sessions(), sessionKey, record.toByteArray());
     forgetSessionsBelow(writeId.getClientId(), writeId.getAckedBelow());
     return response;
+  }
+
+  /** The answer to a request that reuses another request's write id. Names nothing of the other. */
+  private static Response writeIdReused(WriteId writeId) {
+    return failure(Status.WRITE_ID_REUSED, "write id (client id " + writeId.getClientId()
+        + ", sequence " + Long.toUnsignedString(writeId.getSequence())
+        + ") was already used for a different request; nothing was done. Every write needs its own"
+        + " sequence, and every client instance its own random client id");
   }
 
   private Response execute(Command command) throws RocksDBException {
@@ -187,7 +209,11 @@ final class CommandApplier {
   /**
    * Drops the client's session records with sequence below {@code ackedBelow}: the client has
    * had those answers, so it will not retry them (a re-sent old sequence is then a new write).
-   * Keys are collected first because changing the batch under its own iterator is unsafe.
+   * Only keys under this client id's own prefix are visited: session prefixes are prefix-free
+   * (see {@link StoreKeys#sessionPrefix}), so client "a" never reaches the records of "ab". A
+   * second client instance that reuses this client id does forget this one's records: client
+   * ids must be unique (the client library draws 128 random bits). Keys are collected first
+   * because changing the batch under its own iterator is unsafe.
    */
   private void forgetSessionsBelow(String clientId, long ackedBelow) throws RocksDBException {
     if (ackedBelow == 0) {

@@ -56,7 +56,11 @@ final class StoreKeys {
     return ByteBuffer.allocate(prefix.length + Long.BYTES).put(prefix).putLong(sequence).array();
   }
 
-  /** Every session key of {@code clientId} starts with this. */
+  /**
+   * Every session key of {@code clientId} starts with this, and no key of another client does:
+   * a client id never holds 0x00 (apply checks it with {@link Validation#checkWriteId} before
+   * building a key), so "a" 0x00 is not a prefix of "ab" 0x00 or of any other id's keys.
+   */
   static byte[] sessionPrefix(String clientId) {
     byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
     byte[] prefix = Arrays.copyOf(id, id.length + 1);

@@ -2,6 +2,7 @@ package dev.coffer.node.storage;
 
 import static dev.coffer.node.storage.TestEntries.bytes;
 import static dev.coffer.node.storage.TestEntries.command;
+import static dev.coffer.node.storage.TestEntries.delete;
 import static dev.coffer.node.storage.TestEntries.deleteRequest;
 import static dev.coffer.node.storage.TestEntries.entry;
 import static dev.coffer.node.storage.TestEntries.put;
@@ -60,8 +61,8 @@ class BlobStoreSessionsTest {
     apply(put("alice", "other", "xyz"));
     byte[] before = store.digest();
 
-    // The retry carries another value; it must not be written.
-    Response retried = apply(trackedPut("k", "retried value", 1, 1)).get(0);
+    // The same request again (a retry after a lost answer): it must not be written twice.
+    Response retried = apply(trackedPut("k", "first", 1, 1)).get(0);
 
     assertEquals(first, retried);
     assertEquals(1, store.head("alice", bytes("k")).orElseThrow().getVersion());
@@ -80,21 +81,22 @@ class BlobStoreSessionsTest {
 
   @Test
   void apply_retriedFailedWrite_returnsTheStoredFailureEvenIfItWouldNowSucceed() {
-    apply(put("alice", "k", "v")); // version 1
-    Response conflict = apply(command(putRequest("alice", "k", "new").setIfVersion(9)
-        .setWriteId(writeId("client-1", 1, 1)))).get(0);
+    apply(put("alice", "k", "v"));
+    Command createOnly = command(putRequest("alice", "k", "new").setIfAbsent(true)
+        .setWriteId(writeId("client-1", 1, 1)));
+    Response conflict = apply(createOnly).get(0);
     assertEquals(Status.VERSION_CONFLICT, conflict.getStatus());
+    apply(delete("alice", "k")); // now the condition would hold
 
-    Response retried = apply(command(putRequest("alice", "k", "new").setIfVersion(1)
-        .setWriteId(writeId("client-1", 1, 1)))).get(0);
+    Response retried = apply(createOnly).get(0);
 
     assertEquals(conflict, retried);
-    assertEquals(bytes("v"), store.get("alice", bytes("k")).orElseThrow().getValue());
+    assertTrue(store.head("alice", bytes("k")).isEmpty());
   }
 
   @Test
   void apply_sameWriteIdTwiceInOneEntry_appliesOnce() {
-    List<Response> responses = apply(trackedPut("k", "a", 1, 1), trackedPut("k", "bb", 1, 1));
+    List<Response> responses = apply(trackedPut("k", "a", 1, 1), trackedPut("k", "a", 1, 1));
 
     assertEquals(responses.get(0), responses.get(1));
     assertEquals(bytes("a"), store.get("alice", bytes("k")).orElseThrow().getValue());
@@ -126,9 +128,9 @@ class BlobStoreSessionsTest {
     assertEquals(4, resent.getPut().getMeta().getVersion());
     assertEquals(bytes("one again"), store.get("alice", bytes("k")).orElseThrow().getValue());
     // Sequence 2 of client-1 and sequence 1 of client-2 are still remembered.
-    assertEquals(3, apply(trackedPut("j", "changed", 2, 2)).get(0).getPut().getMeta()
+    assertEquals(3, apply(trackedPut("j", "two", 2, 2)).get(0).getPut().getMeta()
         .getVersion());
-    assertEquals(2, apply(command(putRequest("alice", "other", "y")
+    assertEquals(2, apply(command(putRequest("alice", "other", "x")
         .setWriteId(writeId("client-2", 1, 1)))).get(0).getPut().getMeta().getVersion());
   }
 
