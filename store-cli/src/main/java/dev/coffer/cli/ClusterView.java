@@ -39,4 +39,24 @@ record ClusterView(List<NodeRow> nodes, Optional<String> leader) {
     boolean anyReachable() {
         return nodes.stream().anyMatch(NodeRow::reachable);
     }
+
+    /** The answering nodes that say they are the leader: more than one means at least one is deposed. */
+    List<NodeRow> claimedLeaders() {
+        return nodes.stream().filter(NodeRow::claimsToLead).toList();
+    }
+
+    /** The highest term any answering node reports. */
+    long highestTerm() {
+        return nodes.stream().filter(NodeRow::reachable).mapToLong(NodeRow::term).max().orElse(0);
+    }
+
+    /** A node that says it leads at a term below one another node reports: deposed, and has not noticed. */
+    boolean isStaleLeader(NodeRow row) {
+        return row.claimsToLead() && row.term() < highestTerm();
+    }
+
+    /** Whether the node is healthy by its own account and by the others' terms. */
+    boolean healthy(NodeRow row) {
+        return row.reachable() && row.storageOk() && row.healthProblems().isEmpty() && !isStaleLeader(row);
+    }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status",
         description = {"Shows each node's role and progress, and the leader.",
-            "Asks every endpoint for its node's id, role, term, commit index and applied index.",
+            "Asks every endpoint for its node's id, role, term, commit index, applied index and health,",
+            "and lists under the table what 'coffer health' would report (e.g. two nodes claiming to lead).",
             "Exits with 1 when no node answers."})
 final class StatusCommand extends ClientCommand {
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "table",

@@ -5,7 +5,9 @@ import java.util.StringJoiner;
 /**
  * {@code coffer status --output json}, one line, e.g.
  * {@code {"leader":"n1","nodes":[{"id":"n1","role":"LEADER",...,"reachable":true},
- * {"clientAddress":"127.0.0.1:7103","reachable":false}]}}.
+ * {"clientAddress":"127.0.0.1:7103","reachable":false}],"healthy":false,
+ * "problems":["127.0.0.1:7103 does not answer"]}}. {@code problems} are what {@code coffer health}
+ * reports with its default limits.
  */
 final class StatusJson {
     private StatusJson() {
@@ -14,12 +16,18 @@ final class StatusJson {
     static String render(ClusterView view) {
         StringJoiner nodes = new StringJoiner(",", "[", "]");
         for (NodeRow row : view.nodes()) {
-            nodes.add(row.reachable() ? reachable(row, view.lagOf(row)) : unreachable(row));
+            nodes.add(row.reachable() ? reachable(row, view) : unreachable(row));
         }
-        return "{\"leader\":" + Json.string(view.leader().orElse(null)) + ",\"nodes\":" + nodes + "}";
+        StringJoiner problems = new StringJoiner(",", "[", "]");
+        ClusterProblems.of(view, ClusterProblems.DEFAULT_MAX_LAG).forEach(p -> problems.add(Json.string(p)));
+        return "{\"leader\":" + Json.string(view.leader().orElse(null)) + ",\"nodes\":" + nodes
+                + ",\"healthy\":" + "[]".equals(problems.toString()) + ",\"problems\":" + problems + "}";
     }
 
-    private static String reachable(NodeRow row, long lag) {
+    private static String reachable(NodeRow row, ClusterView view) {
+        long lag = view.lagOf(row);
+        StringJoiner nodeProblems = new StringJoiner(",", "[", "]");
+        row.healthProblems().forEach(p -> nodeProblems.add(Json.string(p)));
         return "{\"id\":" + Json.string(row.id())
                 + ",\"role\":" + Json.string(row.role())
                 + ",\"term\":" + row.term()
@@ -31,6 +39,11 @@ final class StatusJson {
                 + ",\"diskFreeBytes\":" + row.diskFreeBytes()
                 + ",\"version\":" + Json.string(row.version())
                 + ",\"storageOk\":" + row.storageOk()
+                + ",\"raftState\":" + Json.string(row.raftState())
+                + ",\"healthy\":" + view.healthy(row)
+                + ",\"staleLeader\":" + view.isStaleLeader(row)
+                + ",\"healthProblems\":" + nodeProblems
+                + ",\"applyStalledMillis\":" + row.applyStalledMillis()
                 + ",\"reachable\":true}";
     }
 

@@ -3,10 +3,14 @@ package dev.coffer.cli;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code coffer status} for people: aligned columns, then the leader. */
+/**
+ * {@code coffer status} for people: aligned columns, then the leader, then every problem
+ * {@code coffer health} would report (two leaders are never shown as if that were fine).
+ */
 final class StatusTable {
     private static final List<String> HEADER =
-            List.of("ID", "ROLE", "TERM", "COMMIT", "APPLIED", "LAG", "DATA", "DISK FREE", "VERSION", "CLIENT ADDRESS");
+            List.of("ID", "ROLE", "TERM", "COMMIT", "APPLIED", "LAG", "HEALTH", "DATA", "DISK FREE", "VERSION",
+                    "CLIENT ADDRESS");
 
     private StatusTable() {
     }
@@ -16,12 +20,13 @@ final class StatusTable {
         lines.add(HEADER);
         for (NodeRow row : view.nodes()) {
             lines.add(row.reachable()
-                    ? List.of(row.id(), row.storageOk() ? row.role() : row.role() + " (STORAGE FAILED)",
+                    ? List.of(row.id(), role(view, row),
                             Long.toString(row.term()), Long.toString(row.commitIndex()),
                             Long.toString(row.appliedIndex()), Long.toString(view.lagOf(row)),
+                            view.healthy(row) ? "ok" : "UNHEALTHY",
                             bytes(row.dataBytes()), bytes(row.diskFreeBytes()),
                             row.version().isEmpty() ? "-" : row.version(), row.clientAddress())
-                    : List.of("-", "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-", row.clientAddress()));
+                    : List.of("-", "UNREACHABLE", "-", "-", "-", "-", "-", "-", "-", "-", row.clientAddress()));
         }
         int[] widths = columnWidths(lines);
         StringBuilder table = new StringBuilder();
@@ -33,7 +38,17 @@ final class StatusTable {
             table.append(System.lineSeparator());
         }
         table.append("leader: ").append(view.leader().orElse("none known")).append(System.lineSeparator());
+        for (String problem : ClusterProblems.of(view, ClusterProblems.DEFAULT_MAX_LAG)) {
+            table.append("unhealthy: ").append(problem).append(System.lineSeparator());
+        }
         return table.toString();
+    }
+
+    private static String role(ClusterView view, NodeRow row) {
+        if (!row.storageOk()) {
+            return row.role() + " (STORAGE FAILED)";
+        }
+        return view.isStaleLeader(row) ? row.role() + " (STALE TERM)" : row.role();
     }
 
     /** 1536 → "1.5 KiB". */

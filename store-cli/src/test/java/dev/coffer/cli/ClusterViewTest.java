@@ -54,4 +54,29 @@ class ClusterViewTest {
         assertEquals(null, row.leaderId());
         assertEquals(6, row.appliedIndex());
     }
+
+    @Test
+    void answered_healthFigures_carriedIntoTheRow() {
+        NodeRow row = NodeRow.answered("h:2", new NodeStatus("n2", "FOLLOWER", 2, 7, 6, "h:2", "n1", List.of(), 0, 0,
+                "", true, "", "CLOSED", List.of("Raft server is CLOSED, not RUNNING: restart the node"), 1500, 200));
+
+        assertEquals("CLOSED", row.raftState());
+        assertEquals(List.of("Raft server is CLOSED, not RUNNING: restart the node"), row.healthProblems());
+        assertEquals(1500, row.applyStalledMillis());
+    }
+
+    @Test
+    void isStaleLeader_onlyALeaderBelowTheHighestTerm() {
+        NodeRow old = new NodeRow("h:1", true, "n1", "LEADER", 3, 10, 10, "n1");
+        NodeRow current = new NodeRow("h:2", true, "n2", "LEADER", 4, 10, 10, "n2");
+        NodeRow follower = new NodeRow("h:3", true, "n3", "FOLLOWER", 2, 10, 10, "n2");
+        ClusterView view = ClusterView.of(List.of(old, current, follower));
+
+        assertTrue(view.isStaleLeader(old));
+        assertFalse(view.isStaleLeader(current));
+        assertFalse(view.isStaleLeader(follower));
+        assertEquals(List.of(old, current), view.claimedLeaders());
+        assertFalse(view.healthy(old));
+        assertTrue(view.healthy(current));
+    }
 }

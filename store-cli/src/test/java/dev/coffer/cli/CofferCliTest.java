@@ -164,7 +164,9 @@ class CofferCliTest {
 
         assertEquals(ExitCodes.ERROR, run.exitCode());
         assertEquals("{\"leader\":null,\"nodes\":[{\"clientAddress\":\"127.0.0.1:1\",\"reachable\":false},"
-                + "{\"clientAddress\":\"localhost:1\",\"reachable\":false}]}" + System.lineSeparator(), run.out());
+                + "{\"clientAddress\":\"localhost:1\",\"reachable\":false}],\"healthy\":false,\"problems\":["
+                + "\"no node answers as the leader\",\"127.0.0.1:1 does not answer\",\"localhost:1 does not answer\"]}"
+                + System.lineSeparator(), run.out());
         assertTrue(run.err().startsWith("coffer: no node answered"), run.err());
     }
 

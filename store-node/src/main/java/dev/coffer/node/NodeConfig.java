@@ -35,6 +35,8 @@ public final class NodeConfig {
   }
 
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
+  public static final long DEFAULT_SNAPSHOT_EVERY_BYTES = 256L << 20;
+  public static final int DEFAULT_HEALTH_APPLY_STALL_SECONDS = 30;
 
   private final String nodeId;
   private final Path dataDir;
@@ -46,6 +48,8 @@ public final class NodeConfig {
   private final Duration electionTimeoutMin;
   private final Duration electionTimeoutMax;
   private final long snapshotEveryEntries;
+  private final long snapshotEveryBytes;
+  private final Duration healthApplyStall;
   private final boolean snapshotOnStop;
   private final boolean bootstrap;
   private final boolean join;
@@ -66,6 +70,9 @@ public final class NodeConfig {
     this.electionTimeoutMin = Duration.ofMillis(intValue(p, "election.timeout.min.ms", 1000));
     this.electionTimeoutMax = Duration.ofMillis(intValue(p, "election.timeout.max.ms", 2000));
     this.snapshotEveryEntries = intValue(p, "snapshot.every.entries", 10_000);
+    this.snapshotEveryBytes = longValue(p, "snapshot.every.bytes", DEFAULT_SNAPSHOT_EVERY_BYTES);
+    this.healthApplyStall = Duration.ofSeconds(intValue(p, "health.apply.stall.seconds",
+        DEFAULT_HEALTH_APPLY_STALL_SECONDS));
     this.snapshotOnStop = Boolean.parseBoolean(p.getProperty("snapshot.on.stop", "true").trim());
     this.bootstrap = bootstrap;
     this.join = join;
@@ -177,6 +184,22 @@ public final class NodeConfig {
     }
   }
 
+  private static long longValue(Properties p, String key, long defaultValue) {
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      return defaultValue;
+    }
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n <= 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
+    }
+  }
+
   public static InetSocketAddress socketAddress(String hostPort) {
     int colon = hostPort.lastIndexOf(':');
     return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
@@ -198,6 +221,10 @@ public final class NodeConfig {
   public Duration electionTimeoutMin() { return electionTimeoutMin; }
   public Duration electionTimeoutMax() { return electionTimeoutMax; }
   public long snapshotEveryEntries() { return snapshotEveryEntries; }
+  /** Take a snapshot once the log entries applied since the last one add up to this many bytes. */
+  public long snapshotEveryBytes() { return snapshotEveryBytes; }
+  /** A node whose applied index stands still this long while behind its commit index is unhealthy. */
+  public Duration healthApplyStall() { return healthApplyStall; }
   /** Take a snapshot when the node shuts down cleanly (faster restart). */
   public boolean snapshotOnStop() { return snapshotOnStop; }
   public ReadPath readPath() { return readPath; }

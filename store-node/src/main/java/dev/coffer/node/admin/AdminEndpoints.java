@@ -1,13 +1,13 @@
 package dev.coffer.node.admin;
 
-/** What the admin port shows; computed on each request. */
+/** What the admin port shows. */
 public interface AdminEndpoints {
+  /** This node's health and status, from figures cached by a background refresh. */
+  record Report(boolean healthy, String json) {}
+
   /** Prometheus text exposition. */
   String metrics();
 
-  /** True when this node is healthy: it knows a leader and its storage works. */
-  boolean healthy();
-
-  /** JSON describing this node (also the body of {@code /health}). */
-  String statusJson();
+  /** Whether this node is healthy, and its status as JSON (the body of {@code /health} and {@code /status}). */
+  Report report();
 }

@@ -37,9 +37,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     } else {
       response = switch (path) {
         case "/metrics" -> respond(HttpResponseStatus.OK, PROMETHEUS, endpoints.metrics());
-        case "/health" -> respond(endpoints.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE,
-            JSON, endpoints.statusJson());
-        case "/status" -> respond(HttpResponseStatus.OK, JSON, endpoints.statusJson());
+        case "/health" -> {
+          AdminEndpoints.Report report = endpoints.report();
+          yield respond(report.healthy() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
+              report.json());
+        }
+        case "/status" -> respond(HttpResponseStatus.OK, JSON, endpoints.report().json());
         default -> respond(HttpResponseStatus.NOT_FOUND, "text/plain", "try /metrics, /health or /status\n");
       };
     }

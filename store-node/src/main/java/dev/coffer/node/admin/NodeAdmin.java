@@ -3,11 +3,10 @@ package dev.coffer.node.admin;
 import dev.coffer.node.NodeConfig;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.RaftGateway;
-import dev.coffer.proto.PeerInfo;
 import dev.coffer.proto.StatusResult;
 import java.io.File;
 
-/** The admin port's view of one node: its metrics, its health and its status as JSON. */
+/** The admin port's view of one node: its metrics, and its health and status from {@link StatusReporter}'s cache. */
 public final class NodeAdmin implements AdminEndpoints {
   private final NodeConfig config;
   private final RaftGateway raft;
@@ -37,6 +36,9 @@ public final class NodeAdmin implements AdminEndpoints {
     metrics.gauge("coffer_rocksdb_size_bytes", stateMachine::approximateSizeBytes);
     metrics.gauge("coffer_disk_free_bytes", this::diskFree);
     metrics.gauge("coffer_storage_failed", () -> stateMachine.storageFailed() ? 1 : 0);
+    metrics.gauge("coffer_healthy", () -> statusReporter.snapshot().status().getHealthProblemsCount() == 0 ? 1 : 0);
+    metrics.gauge("coffer_raft_apply_stalled_seconds",
+        () -> statusReporter.snapshot().status().getApplyStalledMillis() / 1000);
     metrics.ratisTimer("coffer_raft_log_fsync_seconds",
         RatisTimerView.of(config.nodeId() + "@" + RaftGateway.GROUP_ID, "flushTime"));
   }
@@ -51,60 +53,8 @@ public final class NodeAdmin implements AdminEndpoints {
   }
 
   @Override
-  public boolean healthy() {
-    return !stateMachine.storageFailed() && raft.leaderId().isPresent();
-  }
-
-  @Override
-  public String statusJson() {
-    StatusResult s = statusReporter.status();
-    StringBuilder json = new StringBuilder("{");
-    field(json, "id", s.getNodeId()).append(',');
-    field(json, "version", s.getVersion()).append(',');
-    field(json, "healthy", healthy()).append(',');
-    field(json, "role", s.getRole()).append(',');
-    field(json, "leader", s.getLeaderId().isEmpty() ? null : s.getLeaderId()).append(',');
-    field(json, "term", s.getTerm()).append(',');
-    field(json, "commitIndex", s.getCommitIndex()).append(',');
-    field(json, "appliedIndex", s.getAppliedIndex()).append(',');
-    field(json, "clientAddress", s.getClientAddress()).append(',');
-    field(json, "dataBytes", s.getDataBytes()).append(',');
-    field(json, "rocksdbBytes", stateMachine.approximateSizeBytes()).append(',');
-    field(json, "diskFreeBytes", s.getDiskFreeBytes()).append(',');
-    field(json, "storageOk", !s.getStorageFailed()).append(',');
-    json.append("\"peers\":[");
-    for (int i = 0; i < s.getPeersCount(); i++) {
-      PeerInfo p = s.getPeers(i);
-      json.append(i == 0 ? "{" : ",{");
-      field(json, "id", p.getId()).append(',');
-      field(json, "clientAddress", p.getClientAddress()).append(',');
-      field(json, "voter", p.getVoter()).append('}');
-    }
-    return json.append("]}").toString();
-  }
-
-  private static StringBuilder field(StringBuilder json, String name, Object value) {
-    json.append('"').append(name).append("\":");
-    if (value == null) {
-      return json.append("null");
-    }
-    if (value instanceof Number || value instanceof Boolean) {
-      return json.append(value);
-    }
-    json.append('"');
-    for (char c : value.toString().toCharArray()) {
-      switch (c) {
-        case '"' -> json.append("\\\"");
-        case '\\' -> json.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            json.append(String.format("\\u%04x", (int) c));
-          } else {
-            json.append(c);
-          }
-        }
-      }
-    }
-    return json.append('"');
+  public Report report() {
+    StatusReporter.StatusSnapshot snapshot = statusReporter.snapshot();
+    return new Report(snapshot.status().getHealthProblemsCount() == 0, StatusJson.render(snapshot));
   }
 }

@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BlobStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(BlobStateMachine.class);
+  /**
+   * The node setting snapshot.every.bytes, passed through the Raft properties (RaftSettings puts it
+   * there) because the state machine is made before them and reads them in {@link #initialize}.
+   */
+  static final String SNAPSHOT_EVERY_BYTES_KEY = "coffer.snapshot.every.bytes";
+  /** How long Ratis may take to start a snapshot asked for by bytes before the request lapses. */
+  private static final long SNAPSHOT_REQUEST_TIMEOUT_MS = 600_000;
 
   private final Path dbDir;
   private final CheckpointSnapshotStorage snapshots;
@@ -53,6 +60,16 @@ public final class BlobStateMachine extends BaseStateMachine {
         return t;
       });
   private final DigestBook digests = new DigestBook(digestWorker);
+  // Asks Ratis for snapshots by bytes: never on the apply thread, which must not wait for Ratis.
+  private final java.util.concurrent.ExecutorService snapshotRequester =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "snapshot-by-bytes");
+        t.setDaemon(true);
+        return t;
+      });
+  private final org.apache.ratis.protocol.ClientId snapshotClientId = org.apache.ratis.protocol.ClientId.randomId();
+  private final java.util.concurrent.atomic.AtomicLong snapshotCallIds = new java.util.concurrent.atomic.AtomicLong();
+  private volatile SnapshotByBytes snapshotByBytes = new SnapshotByBytes(Long.MAX_VALUE);
 
   /** Told about every leader change this node sees. */
   public interface LeaderListener {
@@ -77,8 +94,30 @@ public final class BlobStateMachine extends BaseStateMachine {
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(server, groupId, raftStorage);
+    snapshotByBytes = new SnapshotByBytes(server.getProperties().getLong(SNAPSHOT_EVERY_BYTES_KEY, Long.MAX_VALUE));
     snapshots.init(raftStorage);
-    getLifeCycle().startAndTransition(this::openStore, IOException.class);
+    getLifeCycle().startAndTransition(() -> {
+      openStore();
+      snapshotIfStoreAhead();
+    }, IOException.class);
+  }
+
+  /**
+   * After a crash RocksDB may hold entries beyond the latest snapshot (memtable flushes persisted
+   * them). Ratis would replay the log from that snapshot anyway, and Ratis 3.3.0 keeps every
+   * segment it reads at start-up in its cache until the log rolls a new segment: the whole log since
+   * the snapshot would sit in the heap while the store skips those entries. A snapshot of the store
+   * as it is now makes Ratis replay only the entries the store lacks (docs/design.md, "Bounded replay").
+   */
+  private void snapshotIfStoreAhead() throws IOException {
+    SnapshotInfo latest = snapshots.getLatestSnapshot();
+    long snapshotIndex = latest == null ? -1 : latest.getIndex();
+    if (store.appliedIndex() <= snapshotIndex || store.appliedTerm() == 0) {
+      return;
+    }
+    LOG.info("Store is at index {}, beyond the latest snapshot ({}): taking a snapshot so that only later "
+        + "entries are replayed", store.appliedIndex(), latest == null ? "none" : latest.getTermIndex());
+    setLastAppliedTermIndex(snapshots.take(store).getTermIndex());
   }
 
   /** Opens RocksDB, first replacing it with the latest snapshot if that is newer. */
@@ -142,6 +181,7 @@ public final class BlobStateMachine extends BaseStateMachine {
       });
       digests.applied(entry.getIndex());
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+      countTowardSnapshot(entry);
       return CompletableFuture.completedFuture(
           ProtoBridge.toMessage(CommandResults.newBuilder().addAllResults(results).setLogIndex(entry.getIndex()).build()));
     } catch (RuntimeException e) {
@@ -149,6 +189,50 @@ public final class BlobStateMachine extends BaseStateMachine {
       LOG.error("Storage failure {}; this node stops applying and must be restarted", storageFailure, e);
       onStorageFailure.run();
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Counts the entry's bytes toward the next snapshot and, when they add up to snapshot.every.bytes,
+   * asks Ratis for one (which takes it on this thread, between two entries). Ratis's own trigger
+   * counts entries only, whatever their size. Never throws: apply must go on whatever happens here.
+   */
+  private void countTowardSnapshot(LogEntryProto entry) {
+    try {
+      // While the store skips entries it already holds, a snapshot would be named after an index
+      // Ratis has not reached yet; wait until replay has caught up with the store.
+      boolean storeAhead = storeAppliedIndex() > entry.getIndex();
+      if (snapshotByBytes.add(entry.getSerializedSize(), !storeAhead)) {
+        snapshotRequester.execute(this::requestSnapshot);
+      }
+    } catch (RuntimeException e) {
+      snapshotByBytes.requestFailed();
+      LOG.warn("Could not ask for a snapshot by bytes: {}", e.toString());
+    }
+  }
+
+  private void requestSnapshot() {
+    try {
+      RaftServer server = getServer().getNow(null);
+      if (server == null) {
+        snapshotByBytes.requestFailed();
+        return;
+      }
+      org.apache.ratis.protocol.SnapshotManagementRequest request =
+          org.apache.ratis.protocol.SnapshotManagementRequest.newCreate(snapshotClientId, server.getId(), getGroupId(),
+              snapshotCallIds.incrementAndGet(), SNAPSHOT_REQUEST_TIMEOUT_MS, 1);
+      LOG.info("{} bytes of log since the last snapshot: asking for a snapshot", snapshotByBytes.bytesSinceSnapshot());
+      server.snapshotManagementAsync(request).whenComplete((reply, error) -> {
+        if (error != null || !reply.isSuccess()) {
+          snapshotByBytes.requestFailed();
+          LOG.warn("Snapshot by bytes failed: {}", error != null ? error.toString() : reply.getException());
+        } else {
+          snapshotByBytes.requestFinished();
+        }
+      });
+    } catch (RuntimeException e) {
+      snapshotByBytes.requestFailed();
+      LOG.warn("Snapshot by bytes failed: {}", e.toString());
     }
   }
 
@@ -187,7 +271,15 @@ public final class BlobStateMachine extends BaseStateMachine {
     long start = System.nanoTime();
     storeLock.readLock().lock();
     try {
+      TermIndex ratisApplied = getLastAppliedTermIndex();
+      if (ratisApplied != null && store.appliedIndex() > ratisApplied.getIndex()) {
+        // Replaying entries the store already holds: a checkpoint now would be named after an index
+        // Ratis has not reached, which Ratis rejects. The next snapshot, after replay, covers it.
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
+        return latest == null ? org.apache.ratis.server.raftlog.RaftLog.INVALID_LOG_INDEX : latest.getIndex();
+      }
       long index = snapshots.take(store).getIndex();
+      snapshotByBytes.snapshotTaken();
       snapshotObserver.accept(System.nanoTime() - start);
       return index;
     } finally {
@@ -209,6 +301,7 @@ public final class BlobStateMachine extends BaseStateMachine {
   @Override
   public void reinitialize() throws IOException {
     snapshots.reload();
+    snapshotByBytes.snapshotTaken(); // the installed snapshot covers the log so far
     LifeCycle life = getLifeCycle();
     if (life.getCurrentState() == LifeCycle.State.PAUSED) {
       life.startAndTransition(this::openStore, IOException.class);
@@ -301,6 +394,7 @@ public final class BlobStateMachine extends BaseStateMachine {
   @Override
   public void close() throws IOException {
     digestWorker.shutdownNow();
+    snapshotRequester.shutdownNow();
     storeLock.writeLock().lock();
     try {
       if (store != null) {
@@ -311,5 +405,51 @@ public final class BlobStateMachine extends BaseStateMachine {
       storeLock.writeLock().unlock();
     }
     super.close();
+  }
+
+  /**
+   * Counts the bytes of log entries applied since the last snapshot and says when to ask for the
+   * next one: once they reach the threshold, one request at a time; after a failed request, again
+   * only once another quarter of the threshold has been applied (no request per entry while Ratis
+   * refuses, e.g. during a snapshot install).
+   */
+  static final class SnapshotByBytes {
+    private final long thresholdBytes;
+    private long bytes;
+    private long askAgainAt;
+    private boolean requested;
+
+    SnapshotByBytes(long thresholdBytes) {
+      this.thresholdBytes = thresholdBytes;
+    }
+
+    /** Counts one applied entry; true when a snapshot should be asked for now. */
+    synchronized boolean add(long entryBytes, boolean snapshotPossible) {
+      bytes += entryBytes;
+      if (requested || !snapshotPossible || bytes < thresholdBytes || bytes < askAgainAt) {
+        return false;
+      }
+      requested = true;
+      return true;
+    }
+
+    synchronized void snapshotTaken() {
+      bytes = 0;
+      askAgainAt = 0;
+    }
+
+    /** The request was answered (the snapshot was taken, or Ratis found it needless). */
+    synchronized void requestFinished() {
+      requested = false;
+    }
+
+    synchronized void requestFailed() {
+      requested = false;
+      askAgainAt = bytes + Math.max(1, thresholdBytes / 4);
+    }
+
+    synchronized long bytesSinceSnapshot() {
+      return bytes;
+    }
   }
 }

@@ -16,6 +16,16 @@ import org.apache.ratis.util.TimeDuration;
 /** The Ratis settings Coffer depends on, in one place; see docs/design.md for why each matters. */
 public final class RaftSettings {
   private static final long STAGING_TIMEOUT_MS = 120_000;
+  /**
+   * Log segment size. Ratis caches whole segments of entries in the heap (see {@link #boundLogMemory}),
+   * so this, not the log's length, sets what a replay holds; an entry larger than it is still accepted
+   * (Ratis closes the segment after it). Ratis's default is 32 MB.
+   */
+  static final long SEGMENT_BYTES = 16L << 20;
+  /** Closed segments whose entries Ratis keeps cached (Ratis's default: 6). */
+  static final int CACHED_SEGMENTS = 2;
+  /** Appends the leader has outstanding to one follower (Ratis's default: 8). */
+  static final int OUTSTANDING_APPENDS = 2;
   private RaftSettings() {}
 
   /** The largest Raft log entry: one maximal value plus a batch of smaller writes. */
@@ -54,17 +64,27 @@ public final class RaftSettings {
 
     // Entries are as large as one value plus a batch; every size limit on the way must admit them.
     int entry = maxEntryBytes(config);
+    // One append request carries at least one whole entry: Ratis cannot send an entry larger than this.
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf(entry));
+    // A direct (off-heap) buffer that must hold one whole entry.
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entry + 8));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(Math.max(64L << 20, 2L * entry)));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entry + (2 << 20)));
+    // Client requests the leader holds until they are applied. They share their bytes with the log
+    // cache's entries (no copy), and WriteProposer keeps at most two entries in flight, so this is a
+    // safety net, not a budget.
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(Math.max(64L << 20, 4L * entry)));
+    boundLogMemory(p, entry);
 
     // Snapshots (RocksDB checkpoints) let the log be purged and rebuild a wiped follower.
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, config.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(p, config.snapshotOnStop());
+    // Ratis triggers by entries only; BlobStateMachine also asks for one by bytes (it reads this).
+    p.setLong(BlobStateMachine.SNAPSHOT_EVERY_BYTES_KEY, config.snapshotEveryBytes());
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    // Purge after every snapshot. Ratis's default gap (1024 entries) would keep up to 1024 entries
+    // beyond a snapshot taken by bytes: 1 GiB of log with 1 MiB entries.
+    RaftServerConfigKeys.Log.setPurgeGap(p, 1);
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     RaftServerConfigKeys.setStorageFreeSpaceMin(p, SizeInBytes.valueOf(64L << 20));
     // A node rejoining after losing its disk is staged (snapshot install) before it is added.
@@ -74,6 +94,35 @@ public final class RaftSettings {
     // has to outlive one proposal.
     RaftServerConfigKeys.RetryCache.setExpiryTime(p, millis(120_000));
     return p;
+  }
+
+  /**
+   * Bounds the Raft log's heap use (issue 11: a follower with 600 MiB of 1 MiB entries in its log
+   * ran out of a 384 MiB heap replaying it; its heap histogram showed 267 MB of byte[] two seconds
+   * into the restart). Ratis keeps log entries in the heap a whole segment at a time: at start-up
+   * it loads the newest {@code segment.cache.num.max} segments with their entries (the open one
+   * always), and every read of an entry that is not cached (a replay, a lagging follower) loads its
+   * whole segment. With the old 64 MiB segments and Ratis's default of 6, that was about 400 MiB
+   * before anything was applied. Now, with E the largest entry (33 MiB by default):
+   * <ul>
+   *   <li>a segment holds at most {@link #SEGMENT_BYTES} + E bytes (17 MiB with 1 MiB entries);</li>
+   *   <li>at start-up only {@link #CACHED_SEGMENTS} segments are loaded with their entries, open one
+   *       included; afterwards eviction keeps about that many closed segments cached, and starts
+   *       anyway once they hold more than ({@link #CACHED_SEGMENTS} + 1) × (segment + E) bytes;</li>
+   *   <li>a follower holds at most {@link #OUTSTANDING_APPENDS} append requests (each at most the
+   *       appender's buffer, E) received but not yet appended; Ratis's default of 8 allowed 8 × E.</li>
+   * </ul>
+   * Ratis 3.3.0 cannot evict what a replay reads before the log rolls a new segment, so a replay
+   * still holds every entry it reads: BlobStateMachine keeps that to the entries the store lacks
+   * (it snapshots a store found ahead of its latest snapshot at start-up) and snapshots by bytes.
+   * See docs/design.md, "Bounded replay".
+   */
+  static void boundLogMemory(RaftProperties p, int maxEntryBytes) {
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf(SEGMENT_BYTES));
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, CACHED_SEGMENTS);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p,
+        SizeInBytes.valueOf((CACHED_SEGMENTS + 1) * (SEGMENT_BYTES + maxEntryBytes)));
+    GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, OUTSTANDING_APPENDS);
   }
 
   /** Properties for the RaftClient a node uses for membership changes of its own group. */
