@@ -16,8 +16,9 @@ RESTORE_MARKER=RESTORED
 # Bounded waits, in seconds; override for slow machines.
 START_TIMEOUT=${COFFER_START_TIMEOUT:-60}
 STOP_TIMEOUT=${COFFER_STOP_TIMEOUT:-10}
-# Several node JVMs share a small machine: a modest heap and the serial collector.
-NODE_JAVA_OPTS=(-Xmx512m -XX:+UseSerialGC)
+# Several node JVMs share a small machine: a modest heap and the serial collector. A node that
+# cannot allocate exits at once (to be restarted) rather than linger half-alive.
+NODE_JAVA_OPTS=(-Xmx512m -XX:MaxDirectMemorySize=256m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError)
 # The CLI is a short-lived JVM: start fast rather than optimise.
 CLI_JAVA_OPTS=(-XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 # Every start of a node writes this line to its log; "serving" is judged on what follows the last one.

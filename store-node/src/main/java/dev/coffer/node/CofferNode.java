@@ -6,9 +6,11 @@ import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.admin.StatusReporter;
 import dev.coffer.node.backup.BackupService;
 import dev.coffer.node.net.ClientServer;
+import dev.coffer.node.net.DiskSpace;
 import dev.coffer.node.net.RequestProcessor;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.DiskLossRecovery;
+import dev.coffer.node.raft.LowDiskHandover;
 import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.WriteProposer;
@@ -17,8 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -34,25 +40,31 @@ public final class CofferNode implements AutoCloseable {
   /** Present while a node that lost its disk has not yet been made a voter again. */
   static final String REJOIN_MARKER = "REJOINING";
   private static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(10);
+  /** Scrubs (each reads the whole store) waiting for the maintenance thread. */
+  private static final int MAINTENANCE_QUEUE = 4;
+  /** Status reports waiting for the status thread. */
+  private static final int STATUS_QUEUE = 64;
 
   private final NodeConfig config;
   private final BlobStateMachine stateMachine;
   private final RaftGateway raft;
-  private final ExecutorService localReads;
+  private final List<ExecutorService> workers;
   private final ExecutorService membershipWorker;
   private final ClientServer clientServer;
   private final AdminServer adminServer;
   private final NodeMetrics metrics;
+  private final StatusReporter statusReporter;
   private final BackupService backups;
   private final Thread rejoin;
 
-  private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, ExecutorService localReads,
+  private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, List<ExecutorService> workers,
       ExecutorService membershipWorker, ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics,
-      BackupService backups, Thread rejoin) {
+      StatusReporter statusReporter, BackupService backups, Thread rejoin) {
+    this.statusReporter = statusReporter;
     this.config = config;
     this.stateMachine = stateMachine;
     this.raft = raft;
-    this.localReads = localReads;
+    this.workers = workers;
     this.membershipWorker = membershipWorker;
     this.clientServer = clientServer;
     this.adminServer = adminServer;
@@ -80,6 +92,8 @@ public final class CofferNode implements AutoCloseable {
     RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining || joining);
     WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes());
     ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
+    ExecutorService maintenance = boundedWorker("maintenance", MAINTENANCE_QUEUE);
+    ExecutorService statusWorker = boundedWorker("status", STATUS_QUEUE);
     NodeMetrics metrics = new NodeMetrics(config.nodeId());
     stateMachine.setLeaderListener((leader, term) -> metrics.leaderChanged());
     stateMachine.setSnapshotObserver(metrics::snapshotTaken);
@@ -87,12 +101,18 @@ public final class CofferNode implements AutoCloseable {
     ExecutorService membershipWorker = Executors.newSingleThreadExecutor(daemon("membership"));
     Membership membership = new Membership(raft, membershipWorker, config.electionTimeoutMin());
     BackupService backups = new BackupService(config, raft, stateMachine);
-    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, metrics,
-        statusReporter, membership, backups);
+    DiskSpace diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
+    LowDiskHandover handover = new LowDiskHandover(raft, membership, diskSpace::freeBytes, config.diskReserveBytes(),
+        System::nanoTime);
+    ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(daemon("disk-check"));
+    checks.scheduleWithFixedDelay(() -> runQuietly(handover::check), 5, 5, TimeUnit.SECONDS);
+    RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, maintenance,
+        statusWorker, diskSpace, metrics, statusReporter, membership, backups);
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
-      clientServer = ClientServer.start(config.clientAddress(), config.maxFrameBytes(), processor);
+      clientServer = ClientServer.start(config.clientAddress(), config.clientLimits(), processor);
+      registerClientGauges(metrics, clientServer);
       if (config.adminAddress().isPresent()) {
         adminServer = AdminServer.start(config.adminAddress().get(),
             new NodeAdmin(config, raft, stateMachine, metrics, statusReporter));
@@ -102,8 +122,12 @@ public final class CofferNode implements AutoCloseable {
         clientServer.close();
       }
       backups.close();
+      statusReporter.close();
       raft.close();
       localReads.shutdownNow();
+      checks.shutdownNow();
+      maintenance.shutdownNow();
+      statusWorker.shutdownNow();
       membershipWorker.shutdownNow();
       metrics.close();
       throw new IOException("cannot listen on " + (clientServer == null ? config.clientAddress()
@@ -117,8 +141,8 @@ public final class CofferNode implements AutoCloseable {
     LOG.info("Coffer node {} {} serving clients on {} (raft {}, admin {}, data {})", config.nodeId(),
         CofferVersion.get(), config.clientAddress(), config.raftAddress(), config.adminAddress().orElse("none"),
         config.dataDir());
-    return new CofferNode(config, stateMachine, raft, localReads, membershipWorker, clientServer, adminServer, metrics,
-        backups, rejoin);
+    return new CofferNode(config, stateMachine, raft, List.of(checks, localReads, maintenance, statusWorker),
+        membershipWorker, clientServer, adminServer, metrics, statusReporter, backups, rejoin);
   }
 
   private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker) {
@@ -141,6 +165,26 @@ public final class CofferNode implements AutoCloseable {
     try (Stream<Path> entries = Files.list(dir)) {
       return entries.findAny().isEmpty();
     }
+  }
+
+  private static void registerClientGauges(NodeMetrics metrics, ClientServer clients) {
+    metrics.gauge("coffer_client_bytes_in_flight", clients::bytesInFlight);
+    metrics.gauge("coffer_client_connections", clients::openConnections);
+    metrics.gauge("coffer_client_connections_refused_total", clients::refusedConnections);
+  }
+
+  /** A periodic check must not die of one failure: it would never run again. */
+  private static void runQuietly(Runnable check) {
+    try {
+      check.run();
+    } catch (RuntimeException e) {
+      LOG.warn("Periodic check failed; it runs again shortly", e);
+    }
+  }
+
+  /** One thread, at most {@code queue} tasks waiting; more are refused (the client gets OVERLOADED). */
+  private static ExecutorService boundedWorker(String name, int queue) {
+    return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue), daemon(name));
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -178,12 +222,15 @@ public final class CofferNode implements AutoCloseable {
     }
     clientServer.close();
     backups.close();
+    statusReporter.close();
     raft.close();
     metrics.close();
     membershipWorker.shutdownNow();
-    localReads.shutdownNow();
+    workers.forEach(ExecutorService::shutdownNow);
     try {
-      localReads.awaitTermination(5, TimeUnit.SECONDS);
+      for (ExecutorService worker : workers) {
+        worker.awaitTermination(5, TimeUnit.SECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -54,6 +54,8 @@ public final class NodeConfig {
   private final boolean bootstrap;
   private final boolean join;
   private final ReadPath readPath;
+  private final dev.coffer.node.net.ClientLimits clientLimits;
+  private final long diskReserveBytes;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false);
@@ -80,6 +82,8 @@ public final class NodeConfig {
       throw new IllegalArgumentException("--bootstrap founds a new cluster and --join joins an existing one: pick one");
     }
     this.readPath = readPath(p.getProperty("read.path", "log-barrier"));
+    this.clientLimits = dev.coffer.node.net.ClientLimits.fromProperties(p, maxFrameBytes());
+    this.diskReserveBytes = longValue(p, "disk.reserve.bytes", 256L << 20);
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -228,6 +232,10 @@ public final class NodeConfig {
   /** Take a snapshot when the node shuts down cleanly (faster restart). */
   public boolean snapshotOnStop() { return snapshotOnStop; }
   public ReadPath readPath() { return readPath; }
+  /** Connections, memory and timeouts of the client port (the client.* settings). */
+  public dev.coffer.node.net.ClientLimits clientLimits() { return clientLimits; }
+  /** Below this much free disk the node refuses writes (not deletes) and, leading, hands leadership over. */
+  public long diskReserveBytes() { return diskReserveBytes; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */
   public boolean join() { return join; }
   /** True only on the first start of a brand-new cluster. */

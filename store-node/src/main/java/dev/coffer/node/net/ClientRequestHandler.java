@@ -1,66 +1,123 @@
 package dev.coffer.node.net;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
 import dev.coffer.proto.Status;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Hands each request to the processor and writes the answer when it is ready; many requests may
- * be in flight per connection, answered in any order. A connection with too many unanswered
- * requests stops being read until some are answered. A broken frame gets one error reply, then
- * the connection is closed, because the stream can no longer be trusted to be in step.
+ * be in flight per connection, answered in any order. Every request and reply is held against
+ * the connection's {@link ConnectionBudget} until its reply has been written. A frame that is not
+ * a valid request gets one error reply naming its request id where it can be found; the
+ * connection stays open when only a field's content was wrong (bad UTF-8), and is closed when the
+ * frame could not be read at all.
  */
-final class ClientRequestHandler extends SimpleChannelInboundHandler<Request> {
+final class ClientRequestHandler extends SimpleChannelInboundHandler<Inbound> {
   private static final Logger LOG = LoggerFactory.getLogger(ClientRequestHandler.class);
-  static final int MAX_IN_FLIGHT_PER_CONNECTION = 512;
+  private static final int LENGTH_PREFIX = 4;
 
   private final RequestProcessor processor;
-  private int inFlight; // touched only on this channel's event loop
+  private final ConnectionBudget budget;
 
-  ClientRequestHandler(RequestProcessor processor) {
+  ClientRequestHandler(RequestProcessor processor, ConnectionBudget budget) {
     this.processor = processor;
+    this.budget = budget;
   }
 
   @Override
-  protected void channelRead0(ChannelHandlerContext ctx, Request request) {
-    if (++inFlight >= MAX_IN_FLIGHT_PER_CONNECTION) {
-      ctx.channel().config().setAutoRead(false);
+  protected void channelRead0(ChannelHandlerContext ctx, Inbound inbound) {
+    if (inbound instanceof Inbound.Frame frame) {
+      handle(ctx, frame);
+    } else if (inbound instanceof Inbound.Rejected r) {
+      LOG.info("Refused a frame from {}: {}", ctx.channel().remoteAddress(), r.reason());
+      reply(ctx, error(r.requestId(), r.status(), r.reason()), r.close());
     }
-    processor.process(request).whenComplete((response, error) -> {
-      Response reply = error == null ? response : Response.newBuilder().setRequestId(request.getRequestId())
-          .setStatus(Status.INTERNAL).setErrorMessage("internal error: " + error).build();
-      ctx.writeAndFlush(reply);
-      ctx.executor().execute(() -> {
-        if (--inFlight < MAX_IN_FLIGHT_PER_CONNECTION / 2 && !ctx.channel().config().isAutoRead()) {
-          ctx.channel().config().setAutoRead(true);
-        }
-      });
+  }
+
+  private void handle(ChannelHandlerContext ctx, Inbound.Frame frame) {
+    Request request;
+    try {
+      request = Request.parseFrom(frame.body().nioBuffer());
+    } catch (InvalidProtocolBufferException e) {
+      refuseUnreadable(ctx, frame, e);
+      return;
+    } finally {
+      frame.body().release();
+    }
+    budget.requestStarted();
+    processor.process(request, budget).whenComplete((response, error) -> {
+      Response reply = error == null ? response : error(request.getRequestId(), Status.INTERNAL,
+          "internal error: " + error);
+      budget.release(frame.length());
+      reply(ctx, reply, false);
+      ctx.executor().execute(budget::requestAnswered);
+    });
+  }
+
+  private void refuseUnreadable(ChannelHandlerContext ctx, Inbound.Frame frame, InvalidProtocolBufferException e) {
+    long requestId = RequestIds.fromFrame(frame.body());
+    budget.release(frame.length());
+    boolean badText = String.valueOf(e.getMessage()).contains("invalid UTF-8");
+    if (badText) {
+      reply(ctx, error(requestId, Status.INVALID_ARGUMENT, "a text field (user id?) is not valid UTF-8"), false);
+    } else {
+      String reason = "frame is not a valid request: " + e.getMessage();
+      LOG.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+      reply(ctx, error(requestId, Status.MALFORMED_FRAME, reason), true);
+    }
+  }
+
+  /** Writes a reply, holding its bytes against the budget until they are on the socket. */
+  private void reply(ChannelHandlerContext ctx, Response reply, boolean thenClose) {
+    int bytes = reply.getSerializedSize() + LENGTH_PREFIX;
+    budget.chargeReply(bytes);
+    ctx.writeAndFlush(reply).addListener(written -> {
+      budget.release(bytes);
+      if (thenClose) {
+        ctx.close();
+      }
     });
   }
 
   @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof DecoderException || cause instanceof TooLongFrameException) {
-      String reason = cause instanceof TooLongFrameException || cause.getCause() instanceof TooLongFrameException
-          ? "frame too large: " + cause.getMessage()
-          : "frame is not a valid request: " + (cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage());
-      LOG.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
-      Response reply = Response.newBuilder().setStatus(Status.MALFORMED_FRAME).setErrorMessage(reason).build();
-      ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
-    } else if (cause instanceof IOException) {
-      LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    // A client that does not read its replies is not read either.
+    if (ctx.channel().isWritable()) {
+      budget.resume(ConnectionBudget.NOT_WRITABLE);
+    } else {
+      budget.pause(ConnectionBudget.NOT_WRITABLE);
+    }
+    super.channelWritabilityChanged(ctx);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+    if (event instanceof IdleStateEvent && budget.requestsInFlight() == 0) {
+      LOG.debug("Closing idle connection from {}", ctx.channel().remoteAddress());
       ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, event);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof IOException) {
+      LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
       LOG.error("Unexpected error on connection from {}", ctx.channel().remoteAddress(), cause);
-      ctx.close();
     }
+    ctx.close();
+  }
+
+  private static Response error(long requestId, Status status, String message) {
+    return Response.newBuilder().setRequestId(requestId).setStatus(status).setErrorMessage(message).build();
   }
 }

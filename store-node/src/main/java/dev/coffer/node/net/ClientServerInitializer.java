@@ -1,31 +1,40 @@
 package dev.coffer.node.net;
 
-import dev.coffer.proto.Request;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
-import io.netty.handler.codec.protobuf.ProtobufDecoder;
 import io.netty.handler.codec.protobuf.ProtobufEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 
-/** Pipeline: 4-byte length frames (bounded) → protobuf Request → handler; Response → frame. */
+/**
+ * Pipeline: connection cap → idle timeout → budgeted 4-byte length frames → handler (which parses
+ * each frame as a Request); Response → protobuf → length-prefixed frame.
+ */
 final class ClientServerInitializer extends ChannelInitializer<SocketChannel> {
-  private final int maxFrameBytes;
+  private final ClientLimits limits;
+  private final ByteBudget memory;
+  private final ConnectionLimiter limiter;
   private final RequestProcessor processor;
 
-  ClientServerInitializer(int maxFrameBytes, RequestProcessor processor) {
-    this.maxFrameBytes = maxFrameBytes;
+  ClientServerInitializer(ClientLimits limits, ByteBudget memory, ConnectionLimiter limiter,
+      RequestProcessor processor) {
+    this.limits = limits;
+    this.memory = memory;
+    this.limiter = limiter;
     this.processor = processor;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    ConnectionBudget budget = new ConnectionBudget(ch, memory, limits);
     ChannelPipeline p = ch.pipeline();
-    p.addLast("frameDecoder", new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4));
+    p.addLast("limiter", limiter);
+    p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    p.addLast("frameDecoder", new FrameDecoder(limits, budget));
     p.addLast("frameEncoder", new LengthFieldPrepender(4));
-    p.addLast("protobufDecoder", new ProtobufDecoder(Request.getDefaultInstance()));
     p.addLast("protobufEncoder", new ProtobufEncoder());
-    p.addLast("handler", new ClientRequestHandler(processor));
+    p.addLast("handler", new ClientRequestHandler(processor, budget));
   }
 }

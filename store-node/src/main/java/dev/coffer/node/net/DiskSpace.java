@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * Free space on the data directory's disk, re-read at most once a second so that the write
  * path (which runs on Netty's event loop) does not make a file-system call per request.
  */
-final class DiskSpace {
+public final class DiskSpace {
   private static final long REFRESH_NANOS = 1_000_000_000L;
 
   private final FileStore store;
@@ -18,14 +18,14 @@ final class DiskSpace {
   private volatile long freeBytes;
   private volatile long readAt;
 
-  DiskSpace(Path dir, LongSupplier nanoTime) throws IOException {
+  public DiskSpace(Path dir, LongSupplier nanoTime) throws IOException {
     this.store = Files.getFileStore(dir);
     this.nanoTime = nanoTime;
     this.freeBytes = store.getUsableSpace();
     this.readAt = nanoTime.getAsLong();
   }
 
-  long freeBytes() {
+  public long freeBytes() {
     long now = nanoTime.getAsLong();
     if (now - readAt > REFRESH_NANOS) {
       readAt = now;

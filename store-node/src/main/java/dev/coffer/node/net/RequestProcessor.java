@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RequestProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
-  /** Writes are refused when the data directory's disk has less than this free. */
-  static final long DISK_RESERVE_BYTES = 256L << 20;
-
   private final NodeConfig config;
   private final RaftGateway raft;
   private final WriteProposer writes;
@@ -51,16 +49,23 @@ public final class RequestProcessor {
   private final Membership membership;
   private final BackupService backups;
   private final Executor maintenance;
+  private final Executor statusWorker;
 
+  /**
+   * {@code localReads} runs reads of local state; {@code maintenance} runs scrubs (a whole-store
+   * read) and {@code statusWorker} status reports, each bounded, so that neither ever delays a
+   * read and a full queue is answered OVERLOADED.
+   */
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
-      Executor localReads, NodeMetrics metrics, StatusReporter statusReporter, Membership membership,
-      BackupService backups) throws IOException {
+      Executor localReads, Executor maintenance, Executor statusWorker, DiskSpace diskSpace, NodeMetrics metrics,
+      StatusReporter statusReporter, Membership membership, BackupService backups) {
     this.membership = membership;
     this.backups = backups;
-    this.maintenance = localReads; // a scrub reads the whole store: never on an event loop
+    this.maintenance = maintenance;
+    this.statusWorker = statusWorker;
     this.metrics = metrics;
     this.statusReporter = statusReporter;
-    this.diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
+    this.diskSpace = diskSpace;
     this.config = config;
     this.raft = raft;
     this.writes = writes;
@@ -69,8 +74,13 @@ public final class RequestProcessor {
   }
 
   public CompletableFuture<Response> process(Request request) {
+    return process(request, RequestContext.NONE);
+  }
+
+  /** Answers {@code request}; {@code client} says whether its connection can take a large reply and is still there. */
+  public CompletableFuture<Response> process(Request request, RequestContext client) {
     long start = System.nanoTime();
-    return answer(request).whenComplete((response, error) -> {
+    return answer(request, client).whenComplete((response, error) -> {
       if (response != null) {
         metrics.request(operationName(request), response.getStatus(), System.nanoTime() - start,
             request.getSerializedSize(), response.getSerializedSize());
@@ -83,10 +93,12 @@ public final class RequestProcessor {
         : request.getOpCase().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private CompletableFuture<Response> answer(Request request) {
+  private CompletableFuture<Response> answer(Request request, RequestContext client) {
     CompletableFuture<Response> answer;
     try {
-      answer = dispatch(request);
+      answer = dispatch(request, client);
+    } catch (RejectedExecutionException e) {
+      answer = done(overloaded("too much maintenance work is queued on node " + config.nodeId()));
     } catch (RuntimeException e) {
       answer = CompletableFuture.failedFuture(e);
     }
@@ -94,20 +106,23 @@ public final class RequestProcessor {
         .thenApply(r -> r.toBuilder().setRequestId(request.getRequestId()).build());
   }
 
-  private CompletableFuture<Response> dispatch(Request request) {
+  private CompletableFuture<Response> dispatch(Request request, RequestContext client) {
     return switch (request.getOpCase()) {
-      case PUT -> write(rejectPut(request.getPut()), Command.newBuilder().setPut(request.getPut()).build());
+      case PUT -> write(rejectPut(request.getPut()), Command.newBuilder().setPut(request.getPut()).build(), true);
+      // A delete frees space: it is taken even when the disk is nearly full.
       case DELETE -> write(Validation.checkDelete(request.getDelete()).map(RequestProcessor::invalid),
-          Command.newBuilder().setDelete(request.getDelete()).build());
-      case GET -> read(request, request.getGet().getStaleOk(),
+          Command.newBuilder().setDelete(request.getDelete()).build(), false);
+      case GET -> read(request, client, request.getGet().getStaleOk(),
           Validation.checkUser(request.getGet().getUser()).or(() -> Validation.checkKey(request.getGet().getKey())));
-      case HEAD -> read(request, request.getHead().getStaleOk(),
+      case HEAD -> read(request, client, request.getHead().getStaleOk(),
           Validation.checkUser(request.getHead().getUser()).or(() -> Validation.checkKey(request.getHead().getKey())));
-      case LIST -> read(request, request.getList().getStaleOk(), Validation.checkUser(request.getList().getUser()));
-      case USAGE -> read(request, request.getUsage().getStaleOk(), Validation.checkUser(request.getUsage().getUser()));
-      case STATUS -> CompletableFuture.supplyAsync(
-          () -> Response.newBuilder().setStatus(Status.OK).setStatusResult(statusReporter.status()).build(),
-          localReads);
+      case LIST -> read(request, client, request.getList().getStaleOk(),
+          Validation.checkUser(request.getList().getUser()));
+      case USAGE -> read(request, client, request.getUsage().getStaleOk(),
+          Validation.checkUser(request.getUsage().getUser()));
+      case STATUS -> CompletableFuture.supplyAsync(() -> client.clientGone() ? gone()
+          : Response.newBuilder().setStatus(Status.OK).setStatusResult(statusReporter.status()).build(),
+          statusWorker);
       case MEMBERSHIP -> membership.change(request.getMembership())
           .thenApply(result -> Response.newBuilder().setStatus(Status.OK).setMembership(result).build());
       case MARK_DIGEST -> !raft.isLeader() ? done(notLeader())
@@ -118,11 +133,12 @@ public final class RequestProcessor {
           .thenApply(sha -> Response.newBuilder().setStatus(Status.OK).setDigest(DigestResult.newBuilder()
               .setNodeId(config.nodeId()).setIndex(request.getDigest().getIndex())
               .setSha256(ByteString.copyFrom(sha))).build());
-      case SCRUB -> CompletableFuture.supplyAsync(this::scrub, maintenance);
+      case SCRUB -> CompletableFuture.supplyAsync(() -> client.clientGone() ? gone() : scrub(), maintenance);
       case SNAPSHOT -> raft.takeSnapshot().thenApply(index -> Response.newBuilder().setStatus(Status.OK)
           .setSnapshot(SnapshotResult.newBuilder().setNodeId(config.nodeId()).setIndex(index)).build());
       case BACKUP_BEGIN -> backups.begin();
-      case BACKUP_CHUNK -> backups.chunk(request.getBackupChunk());
+      case BACKUP_CHUNK -> client.hasRoomForReply() ? backups.chunk(request.getBackupChunk())
+          : done(overloaded("node " + config.nodeId() + " holds too many unsent replies; read them, then ask again"));
       case BACKUP_END -> backups.end(request.getBackupEnd());
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
@@ -157,40 +173,53 @@ public final class RequestProcessor {
     return Optional.empty();
   }
 
-  private CompletableFuture<Response> write(Optional<Response> rejection, Command command) {
+  private CompletableFuture<Response> write(Optional<Response> rejection, Command command, boolean needsSpace) {
     if (rejection.isPresent()) {
       return done(rejection.get());
     }
     if (!raft.isLeader()) {
       return done(notLeader());
     }
-    Optional<Response> diskFull = checkDiskSpace();
+    Optional<Response> diskFull = needsSpace ? checkDiskSpace() : Optional.empty();
     if (diskFull.isPresent()) {
       return done(diskFull.get());
     }
     return writes.submit(command);
   }
 
-  private CompletableFuture<Response> read(Request request, boolean staleOk, Optional<String> invalid) {
+  private CompletableFuture<Response> read(Request request, RequestContext client, boolean staleOk,
+      Optional<String> invalid) {
     if (invalid.isPresent()) {
       return done(invalid(invalid.get()));
     }
     if (staleOk || config.readPath() == NodeConfig.ReadPath.UNSAFE_LOCAL) {
-      return CompletableFuture.supplyAsync(() -> stateMachine.read(request), localReads);
+      return CompletableFuture.supplyAsync(() -> readLocal(request, client), localReads);
     }
     if (!raft.isLeader()) {
       return done(notLeader());
     }
     return switch (config.readPath()) {
-      case LOG_BARRIER -> writes.barrier().thenApplyAsync(index -> stateMachine.read(request), localReads);
+      case LOG_BARRIER -> writes.barrier().thenApplyAsync(index -> readLocal(request, client), localReads);
       case RATIS_READ_INDEX -> raft.linearizableRead(request);
       case UNSAFE_LOCAL -> throw new IllegalStateException("answered above");
     };
   }
 
+  /** Reads local state, unless the client is gone or already holds as many reply bytes as it may. */
+  private Response readLocal(Request request, RequestContext client) {
+    if (client.clientGone()) {
+      return gone();
+    }
+    if (!client.hasRoomForReply()) {
+      return overloaded("node " + config.nodeId() + " holds too many unsent replies for this connection or in "
+          + "all; read the replies, then retry");
+    }
+    return stateMachine.read(request);
+  }
+
   private Optional<Response> checkDiskSpace() {
     long free = diskSpace.freeBytes();
-    if (free < DISK_RESERVE_BYTES) {
+    if (free < config.diskReserveBytes()) {
       return Optional.of(error(Status.UNAVAILABLE, "node " + config.nodeId() + " has only " + (free >> 20)
           + " MiB of disk left; writes are refused until space is freed"));
     }
@@ -213,6 +242,15 @@ public final class RequestProcessor {
     }
     LOG.error("Request failed inside the node", cause);
     return error(Status.INTERNAL, "internal error on node " + config.nodeId() + ": " + cause);
+  }
+
+  private static Response overloaded(String message) {
+    return error(Status.OVERLOADED, message);
+  }
+
+  /** The answer to work skipped because its client closed the connection: nobody reads it. */
+  private static Response gone() {
+    return error(Status.UNAVAILABLE, "the client closed its connection; the request was dropped");
   }
 
   private static Response invalid(String message) {

@@ -76,7 +76,8 @@ final class NodeLauncher {
   Process launch(String id, List<String> flags) throws IOException {
     List<String> java = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError",
+        "-XX:MaxDirectMemorySize=256m",
         // RocksDB unpacks its native library into the temp dir; a kill -9 would leave it in /tmp.
         "-Djava.io.tmpdir=" + Files.createDirectories(root.resolve(id).resolve("tmp")),
         "-cp", classpath,

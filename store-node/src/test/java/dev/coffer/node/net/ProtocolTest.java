@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -38,6 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /** Every operation and every error status of the client protocol, over real sockets to a real 3-node cluster. */
 class ProtocolTest {
   static final int MAX_VALUE = 64 << 10;
+  static final int MAX_FRAME = MAX_VALUE + (64 << 10);
+  static final Duration FRAME_TIMEOUT = Duration.ofSeconds(2);
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
 
   @TempDir
   static Path dir;
@@ -49,7 +53,9 @@ class ProtocolTest {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    cluster = InProcessCluster.start(dir, 3, Map.of("max.value.bytes", Integer.toString(MAX_VALUE)));
+    cluster = InProcessCluster.start(dir, 3, Map.of("max.value.bytes", Integer.toString(MAX_VALUE),
+        "client.frame.timeout.ms", Long.toString(FRAME_TIMEOUT.toMillis()),
+        "client.idle.timeout.ms", Long.toString(IDLE_TIMEOUT.toMillis())));
     leader = cluster.awaitLeader();
     follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
   }
@@ -236,23 +242,102 @@ class ProtocolTest {
   }
 
   @Test
-  void frame_lengthAboveLimit_malformedFrameThenClosed() throws IOException {
+  void frame_atTheDocumentedLimit_admitted() throws IOException {
     try (RawConnection c = connect(leader)) {
-      c.sendRaw(ByteBuffer.allocate(4).putInt(1 << 30).array());
+      c.sendFrame(unknownOperationOfSize(42, MAX_FRAME));
       Response r = c.read();
-      assertEquals(Status.MALFORMED_FRAME, r.getStatus());
-      assertTrue(r.getErrorMessage().contains("too large"), r.getErrorMessage());
-      assertTrue(c.closedByPeer());
+      assertEquals(Status.UNKNOWN_OPERATION, r.getStatus(), "a frame of max.value.bytes + 64 KiB is read");
+      assertEquals(42, r.getRequestId());
     }
   }
 
   @Test
-  void frame_negativeLength_malformedFrameThenClosed() throws IOException {
+  void frame_oneByteAboveLimit_valueTooLargeAndConnectionStaysUsable() throws IOException {
+    try (RawConnection c = connect(leader)) {
+      c.sendFrame(unknownOperationOfSize(43, MAX_FRAME + 1));
+      Response r = c.read();
+      assertEquals(Status.VALUE_TOO_LARGE, r.getStatus());
+      assertEquals(43, r.getRequestId(), "the refusal names the request");
+      assertTrue(r.getErrorMessage().contains("limit"), r.getErrorMessage());
+      assertEquals(Status.NOT_FOUND, c.call(get("nobody", "nothing")).getStatus(), "the connection stays usable");
+    }
+  }
+
+  @Test
+  void put_valueAboveFrameLimit_valueTooLargeWithItsRequestId() throws IOException {
+    try (RawConnection c = connect(leader)) {
+      Request tooLarge = request(put("frank", "huge", new byte[MAX_FRAME + 1024]));
+      Response r = c.call(tooLarge);
+      assertEquals(Status.VALUE_TOO_LARGE, r.getStatus(), r.getErrorMessage());
+      assertEquals(tooLarge.getRequestId(), r.getRequestId());
+    }
+    assertEquals(Status.NOT_FOUND, call(leader, get("frank", "huge")).getStatus(), "nothing was stored");
+  }
+
+  @Test
+  void frame_declaring1GiB_valueTooLargeAtOnceWithoutReadingTheRest() throws IOException {
+    try (RawConnection c = connect(leader)) {
+      // the length, then only the request id (44) and a few bytes of the gigabyte
+      c.sendRaw(ByteBuffer.allocate(4 + 11).putInt(1 << 30).put((byte) 0x08).put((byte) 44).array());
+      Response r = c.read();
+      assertEquals(Status.VALUE_TOO_LARGE, r.getStatus());
+      assertEquals(44, r.getRequestId());
+      assertTrue(r.getErrorMessage().contains(Integer.toString(1 << 30)), r.getErrorMessage());
+    }
+  }
+
+  @Test
+  void frame_lengthWithTopBitSet_malformedFrameThenClosed() throws IOException {
     try (RawConnection c = connect(leader)) {
       c.sendRaw(new byte[] {(byte) 0x80, 0, 0, 1, 1, 2, 3});
       assertEquals(Status.MALFORMED_FRAME, c.read().getStatus());
       assertTrue(c.closedByPeer());
     }
+  }
+
+  @Test
+  void get_userIdNotUtf8_invalidArgumentAndConnectionStaysUsable() throws IOException {
+    // request_id = 9; get { user = bytes 0xff 0xfe (not UTF-8), key = "k" }
+    byte[] body = {0x08, 0x09, 0x5a, 0x07, 0x0a, 0x02, (byte) 0xff, (byte) 0xfe, 0x12, 0x01, 'k'};
+    try (RawConnection c = connect(leader)) {
+      c.sendFrame(body);
+      Response r = c.read();
+      assertEquals(Status.INVALID_ARGUMENT, r.getStatus(), r.getErrorMessage());
+      assertEquals(9, r.getRequestId());
+      assertTrue(r.getErrorMessage().contains("UTF-8"), r.getErrorMessage());
+      assertEquals(Status.NOT_FOUND, c.call(get("nobody", "nothing")).getStatus(), "the connection stays usable");
+    }
+  }
+
+  @Test
+  void frame_trickledSlowly_connectionClosedAfterFrameTimeout() throws Exception {
+    try (RawConnection c = connect(leader)) {
+      c.sendRaw(ByteBuffer.allocate(4).putInt(1000).array());
+      long start = System.nanoTime();
+      for (int i = 0; i < 20 && !c.isClosedWithin(Duration.ofMillis(500)); i++) {
+        c.sendRaw(new byte[] {0x08}); // one byte now and then, never the whole frame
+      }
+      assertTrue(c.closedByPeer(), "a frame that does not arrive in time closes the connection");
+      assertTrue(System.nanoTime() - start >= FRAME_TIMEOUT.toNanos() / 2, "not before its time");
+    }
+  }
+
+  @Test
+  void connection_idle_closedAfterIdleTimeout() throws Exception {
+    try (RawConnection c = connect(leader)) {
+      assertEquals(Status.NOT_FOUND, c.call(get("nobody", "idle")).getStatus());
+      assertTrue(c.isClosedWithin(IDLE_TIMEOUT.multipliedBy(4)), "an idle connection is closed");
+    }
+  }
+
+  /** A request of exactly {@code size} bytes: an id and one unknown field padded out. */
+  static byte[] unknownOperationOfSize(int requestId, int size) {
+    // 0x08 id | tag of field 99, length-delimited (2 bytes) | 3-byte varint length | padding
+    int padding = size - 2 - 2 - 3;
+    ByteBuffer b = ByteBuffer.allocate(size);
+    b.put((byte) 0x08).put((byte) requestId).put((byte) 0x9a).put((byte) 0x06);
+    b.put((byte) (0x80 | (padding & 0x7f))).put((byte) (0x80 | ((padding >> 7) & 0x7f))).put((byte) (padding >> 14));
+    return b.array();
   }
 
   @Test

@@ -63,6 +63,34 @@ public final class RawConnection implements AutoCloseable {
     }
   }
 
+  /** The next reply if one arrives within {@code wait}; empty if none does (or the connection closes first). */
+  public java.util.Optional<Response> readWithin(java.time.Duration wait) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    try {
+      return java.util.Optional.of(read());
+    } catch (java.net.SocketTimeoutException | EOFException e) {
+      return java.util.Optional.empty();
+    } finally {
+      socket.setSoTimeout(before);
+    }
+  }
+
+  /** True if the node closes the connection within {@code wait} (with nothing sent to read meanwhile). */
+  public boolean isClosedWithin(java.time.Duration wait) throws IOException {
+    int before = socket.getSoTimeout();
+    socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    try {
+      return in.read() == -1;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
+    } catch (java.net.SocketException e) {
+      return true;
+    } finally {
+      socket.setSoTimeout(before);
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

@@ -1,0 +1,128 @@
+package dev.coffer.node.net;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one client connection holds on the node: the bytes of its requests in flight and of its
+ * replies not yet written, charged to the connection and to the node's {@link ByteBudget}. The
+ * connection stops being read while it holds too much, has too many requests in flight, cannot
+ * take more replies (the client does not read), or waits for the node's budget — for whichever
+ * of these reasons, until all of them are gone.
+ */
+final class ConnectionBudget implements RequestContext {
+  /** Why the connection is not being read; a bit each. */
+  static final int TOO_MANY_REQUESTS = 1;
+  static final int NOT_WRITABLE = 2;
+  static final int WAITING_FOR_BUDGET = 4;
+
+  private final Channel channel;
+  private final ByteBudget node;
+  private final ClientLimits limits;
+  private final AtomicLong bytes = new AtomicLong();
+  private int requests; // event loop only
+  private int pausedFor; // event loop only
+  private volatile Runnable onRelease = () -> { };
+
+  ConnectionBudget(Channel channel, ByteBudget node, ClientLimits limits) {
+    this.channel = channel;
+    this.node = node;
+    this.limits = limits;
+  }
+
+  /**
+   * Reserves room for a request frame of {@code length} bytes, from this connection's share and
+   * from the node's budget. A connection holding nothing may always read one frame.
+   */
+  boolean tryReserve(long length) {
+    long held = bytes.get();
+    if (held > 0 && held + length > limits.connectionBytes()) {
+      return false;
+    }
+    if (!node.tryReserve(length, limits.ceilingFor(length))) {
+      return false;
+    }
+    bytes.addAndGet(length);
+    return true;
+  }
+
+  /** Whether the last failed {@link #tryReserve} was for lack of node budget (not this connection's share). */
+  boolean connectionHasRoomFor(long length) {
+    long held = bytes.get();
+    return held == 0 || held + length <= limits.connectionBytes();
+  }
+
+  ByteBudget node() {
+    return node;
+  }
+
+  /** Counts a reply that has been built and is about to be written. */
+  void chargeReply(long length) {
+    node.charge(length);
+    bytes.addAndGet(length);
+  }
+
+  /** Bytes of a request or a reply that are no longer held (answered, written, or dropped). */
+  void release(long length) {
+    bytes.addAndGet(-length);
+    node.release(length);
+    onRelease.run();
+  }
+
+  /** Told whenever this connection releases bytes (the decoder retries a frame it could not admit). */
+  void onRelease(Runnable action) {
+    this.onRelease = action;
+  }
+
+  @Override
+  public boolean hasRoomForReply() {
+    return bytes.get() <= limits.connectionBytes() && node.hasRoom();
+  }
+
+  @Override
+  public boolean clientGone() {
+    return !channel.isActive();
+  }
+
+  long bytesHeld() {
+    return bytes.get();
+  }
+
+  // ---- the rest runs on the channel's event loop
+
+  void requestStarted() {
+    if (++requests >= ClientLimits.MAX_REQUESTS_PER_CONNECTION) {
+      pause(TOO_MANY_REQUESTS);
+    }
+  }
+
+  void requestAnswered() {
+    if (--requests < ClientLimits.MAX_REQUESTS_PER_CONNECTION / 2) {
+      resume(TOO_MANY_REQUESTS);
+    }
+  }
+
+  int requestsInFlight() {
+    return requests;
+  }
+
+  void pause(int reason) {
+    pausedFor |= reason;
+    channel.config().setAutoRead(false);
+  }
+
+  void resume(int reason) {
+    if ((pausedFor & reason) == 0) {
+      return;
+    }
+    pausedFor &= ~reason;
+    if (pausedFor == 0) {
+      channel.config().setAutoRead(true);
+      channel.read();
+    }
+  }
+
+  boolean pausedFor(int reason) {
+    return (pausedFor & reason) != 0;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.coffer.node.net;
+
+/** What a request's processing may ask about the client connection it came from. */
+public interface RequestContext {
+  /** For requests from inside the node or tests: always room, never gone. */
+  RequestContext NONE = new RequestContext() {
+    @Override
+    public boolean hasRoomForReply() {
+      return true;
+    }
+
+    @Override
+    public boolean clientGone() {
+      return false;
+    }
+  };
+
+  /**
+   * False when the connection (or the node) already holds as many reply bytes as it may; a read
+   * that would add a value then answers OVERLOADED instead of allocating it.
+   */
+  boolean hasRoomForReply();
+
+  /** True once the client closed its connection: work not yet started for it can be skipped. */
+  boolean clientGone();
+}
