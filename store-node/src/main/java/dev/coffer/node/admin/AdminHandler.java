@@ -30,8 +30,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-    String path = new QueryStringDecoder(request.uri()).path();
     FullHttpResponse response;
+    if (request.decoderResult().isFailure()) {
+      // Netty hands on what it could not parse as a request marked failed: answer it as such.
+      response = respond(HttpResponseStatus.BAD_REQUEST, "text/plain", "malformed HTTP request\n");
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
     if (!HttpMethod.GET.equals(request.method())) {
       response = respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET\n");
     } else {

@@ -131,4 +131,19 @@ class AdminServerTest {
   void unknownPath_404() throws Exception {
     assertEquals(404, get(leader, "/nope").statusCode());
   }
+
+  @Test
+  void malformedRequest_400() throws Exception {
+    String address = cluster.adminAddress(leader);
+    int colon = address.lastIndexOf(':');
+    try (java.net.Socket socket = new java.net.Socket(address.substring(0, colon),
+        Integer.parseInt(address.substring(colon + 1)))) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: oops\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String statusLine = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertEquals("HTTP/1.1 400 Bad Request", statusLine);
+    }
+  }
 }
