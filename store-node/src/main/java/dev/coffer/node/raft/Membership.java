@@ -41,6 +41,7 @@ public final class Membership {
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE_PAUSE = Duration.ofMillis(200);
   private static final int HAND_OVER_ATTEMPTS = 3;
+  private static final Duration HAND_OVER_PAUSE = Duration.ofSeconds(1);
 
   private final RaftGateway raft;
   private final ExecutorService worker;
@@ -131,8 +132,16 @@ public final class Membership {
    */
   private void handOverBeforeRemovingSelf(String id) {
     for (int attempt = 1; raft.isLeader(); attempt++) {
-      String successor = bestSuccessor().orElseThrow(() -> invalid("refusing to remove leader " + id
-          + ": no other voter is healthy enough to take over"));
+      Optional<String> best = bestSuccessor();
+      if (best.isEmpty()) {
+        // A loaded follower may miss a heartbeat or two; give it a moment before refusing.
+        if (attempt >= HAND_OVER_ATTEMPTS) {
+          throw invalid("refusing to remove leader " + id + ": no other voter is healthy enough to take over");
+        }
+        sleep(HAND_OVER_PAUSE);
+        continue;
+      }
+      String successor = best.get();
       LOG.info("Membership: removing leader {}: handing leadership to {} first", id, successor);
       try {
         transfer(successor, false);
