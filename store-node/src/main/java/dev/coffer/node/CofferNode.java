@@ -103,7 +103,7 @@ public final class CofferNode implements AutoCloseable {
     BackupService backups = new BackupService(config, raft, stateMachine);
     DiskSpace diskSpace = new DiskSpace(config.dataDir(), System::nanoTime);
     LowDiskHandover handover = new LowDiskHandover(raft, membership, diskSpace::freeBytes, config.diskReserveBytes(),
-        System::nanoTime);
+        config.diskHandoverAfter(), System::nanoTime);
     ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(daemon("disk-check"));
     checks.scheduleWithFixedDelay(() -> runQuietly(handover::check), 5, 5, TimeUnit.SECONDS);
     RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, maintenance,

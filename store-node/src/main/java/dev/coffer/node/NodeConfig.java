@@ -56,6 +56,7 @@ public final class NodeConfig {
   private final ReadPath readPath;
   private final dev.coffer.node.net.ClientLimits clientLimits;
   private final long diskReserveBytes;
+  private final Duration diskHandoverAfter;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false);
@@ -84,6 +85,7 @@ public final class NodeConfig {
     this.readPath = readPath(p.getProperty("read.path", "log-barrier"));
     this.clientLimits = dev.coffer.node.net.ClientLimits.fromProperties(p, maxFrameBytes());
     this.diskReserveBytes = longValue(p, "disk.reserve.bytes", 256L << 20);
+    this.diskHandoverAfter = Duration.ofMillis(longValue(p, "disk.handover.after.ms", 30_000));
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -236,6 +238,8 @@ public final class NodeConfig {
   public dev.coffer.node.net.ClientLimits clientLimits() { return clientLimits; }
   /** Below this much free disk the node refuses writes (not deletes) and, leading, hands leadership over. */
   public long diskReserveBytes() { return diskReserveBytes; }
+  /** A leader short of disk hands leadership over only after leading this long (no bouncing). */
+  public Duration diskHandoverAfter() { return diskHandoverAfter; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */
   public boolean join() { return join; }
   /** True only on the first start of a brand-new cluster. */

@@ -11,24 +11,25 @@ import org.slf4j.LoggerFactory;
 /**
  * A leader whose own disk is below the reserve refuses writes; the followers may well have room.
  * So such a leader hands leadership to the healthiest follower, and writes go on there. A node
- * hands over only after leading for {@link #MIN_LEADERSHIP}: when every disk is short, leadership
- * moves slowly round rather than bouncing (deletes, which free space, are taken by any leader).
+ * hands over only after leading for a while ({@code disk.handover.after.ms}, 30 s by default):
+ * when every disk is short, leadership moves slowly round rather than bouncing (deletes, which free space, are taken by any leader).
  * {@link #check} is run every few seconds.
  */
 public final class LowDiskHandover {
   private static final Logger LOG = LoggerFactory.getLogger(LowDiskHandover.class);
-  static final Duration MIN_LEADERSHIP = Duration.ofSeconds(30);
 
   private final RaftGateway raft;
   private final Membership membership;
   private final LongSupplier freeBytes;
   private final long reserveBytes;
+  private final Duration minLeadership;
   private final LongSupplier nanoTime;
   private long leadingSinceNanos;
   private boolean wasLeader;
 
   public LowDiskHandover(RaftGateway raft, Membership membership, LongSupplier freeBytes, long reserveBytes,
-      LongSupplier nanoTime) {
+      Duration minLeadership, LongSupplier nanoTime) {
+    this.minLeadership = minLeadership;
     this.raft = raft;
     this.membership = membership;
     this.freeBytes = freeBytes;
@@ -44,7 +45,7 @@ public final class LowDiskHandover {
     }
     wasLeader = leader;
     long free = freeBytes.getAsLong();
-    if (!leader || free >= reserveBytes || now - leadingSinceNanos < MIN_LEADERSHIP.toNanos()) {
+    if (!leader || free >= reserveBytes || now - leadingSinceNanos < minLeadership.toNanos()) {
       return;
     }
     Optional<String> successor = membership.bestSuccessor();

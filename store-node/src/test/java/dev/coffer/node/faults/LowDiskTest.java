@@ -63,7 +63,7 @@ class LowDiskTest {
       mounts.add(data);
     }
     cluster = ProcessCluster.start(dir, 3, Map.of("disk.reserve.bytes", Long.toString(RESERVE_BYTES),
-        "max.value.bytes", Integer.toString(1 << 20)));
+        "disk.handover.after.ms", "5000", "max.value.bytes", Integer.toString(1 << 20)));
     client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(5), Duration.ofSeconds(90));
     byte[] value = new byte[4096];
     client.put("alice", "before", value);
