@@ -1,5 +1,6 @@
 package dev.coffer.node;
 
+import dev.coffer.node.net.ClientLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetSocketAddress;
@@ -54,7 +55,7 @@ public final class NodeConfig {
   private final boolean bootstrap;
   private final boolean join;
   private final ReadPath readPath;
-  private final dev.coffer.node.net.ClientLimits clientLimits;
+  private final ClientLimits clientLimits;
   private final long diskReserveBytes;
   private final Duration diskHandoverAfter;
 
@@ -83,7 +84,7 @@ public final class NodeConfig {
       throw new IllegalArgumentException("--bootstrap founds a new cluster and --join joins an existing one: pick one");
     }
     this.readPath = readPath(p.getProperty("read.path", "log-barrier"));
-    this.clientLimits = dev.coffer.node.net.ClientLimits.fromProperties(p, maxFrameBytes());
+    this.clientLimits = clientLimits(p, maxFrameBytes());
     this.diskReserveBytes = longValue(p, "disk.reserve.bytes", 256L << 20);
     this.diskHandoverAfter = Duration.ofMillis(longValue(p, "disk.handover.after.ms", 30_000));
     this.peers = Collections.unmodifiableMap(parsePeers(p));
@@ -190,6 +191,22 @@ public final class NodeConfig {
     }
   }
 
+  /**
+   * The client.* settings. The memory budget defaults to an eighth of the heap (every byte of a
+   * request is held about four times over on its way into the log: socket buffer, parsed
+   * request, log entry, Raft's copy), and to at least two largest frames.
+   */
+  private static ClientLimits clientLimits(Properties p, int maxFrameBytes) {
+    long memory = longValue(p, "client.memory.bytes",
+        Math.max(Runtime.getRuntime().maxMemory() / 8, 2L * maxFrameBytes));
+    return new ClientLimits(maxFrameBytes, memory,
+        longValue(p, "client.connection.bytes", Math.max(1L << 20, memory / 4)),
+        intValue(p, "client.max.connections", 1024),
+        intValue(p, "client.fd.reserve", 512),
+        Duration.ofMillis(intValue(p, "client.idle.timeout.ms", 300_000)),
+        Duration.ofMillis(intValue(p, "client.frame.timeout.ms", 30_000)));
+  }
+
   private static long longValue(Properties p, String key, long defaultValue) {
     String v = p.getProperty(key);
     if (v == null || v.isBlank()) {
@@ -235,7 +252,7 @@ public final class NodeConfig {
   public boolean snapshotOnStop() { return snapshotOnStop; }
   public ReadPath readPath() { return readPath; }
   /** Connections, memory and timeouts of the client port (the client.* settings). */
-  public dev.coffer.node.net.ClientLimits clientLimits() { return clientLimits; }
+  public ClientLimits clientLimits() { return clientLimits; }
   /** Below this much free disk the node refuses writes (not deletes) and, leading, hands leadership over. */
   public long diskReserveBytes() { return diskReserveBytes; }
   /** A leader short of disk hands leadership over only after leading this long (no bouncing). */

@@ -1,7 +1,6 @@
 package dev.coffer.node.net;
 
 import java.time.Duration;
-import java.util.Properties;
 
 /**
  * What the client port lets clients hold on this node; see docs/operations.md, "Limits".
@@ -28,38 +27,6 @@ public record ClientLimits(int maxFrameBytes, long memoryBytes, long connectionB
     if (memoryBytes / 4 * 3 < maxFrameBytes) {
       throw new IllegalArgumentException("client.memory.bytes (" + memoryBytes + ") must be at least 4/3 of the "
           + "largest frame (" + maxFrameBytes + " bytes): large requests may use three quarters of it");
-    }
-  }
-
-  /**
-   * The client.* settings of a node's configuration. The memory budget defaults to an eighth of
-   * the heap (every byte of a request is held about four times over on its way into the log:
-   * socket buffer, parsed request, log entry, Raft's copy), and to at least two largest frames.
-   */
-  public static ClientLimits fromProperties(Properties p, int maxFrameBytes) {
-    long memory = longValue(p, "client.memory.bytes",
-        Math.max(Runtime.getRuntime().maxMemory() / 8, 2L * maxFrameBytes));
-    return new ClientLimits(maxFrameBytes, memory,
-        longValue(p, "client.connection.bytes", Math.max(1L << 20, memory / 4)),
-        (int) longValue(p, "client.max.connections", 1024),
-        (int) longValue(p, "client.fd.reserve", 512),
-        Duration.ofMillis(longValue(p, "client.idle.timeout.ms", 300_000)),
-        Duration.ofMillis(longValue(p, "client.frame.timeout.ms", 30_000)));
-  }
-
-  private static long longValue(Properties p, String key, long defaultValue) {
-    String v = p.getProperty(key);
-    if (v == null || v.isBlank()) {
-      return defaultValue;
-    }
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n <= 0 || n > Integer.MAX_VALUE && !key.endsWith(".bytes")) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a positive integer, got '" + v + "'");
     }
   }
 
