@@ -301,6 +301,9 @@ public final class BlobStateMachine extends BaseStateMachine {
   @Override
   public void reinitialize() throws IOException {
     snapshots.reload();
+    if (snapshots.latestDir() != null) {
+      BlobStore.makeDurable(snapshots.latestDir()); // received from the leader: Ratis did not fsync it
+    }
     snapshotByBytes.snapshotTaken(); // the installed snapshot covers the log so far
     LifeCycle life = getLifeCycle();
     if (life.getCurrentState() == LifeCycle.State.PAUSED) {

@@ -90,12 +90,12 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
     return latest;
   }
 
-  /** Checks every file of the snapshot against its stored MD5. */
+  /** Checks every file of the snapshot against its stored MD5 (it used to compare the stored MD5 with itself). */
   static void verify(Path snapshotDir) throws IOException {
     for (Path f : dataFiles(snapshotDir)) {
       File md5 = MD5FileUtil.getDigestFileForFile(f.toFile());
       if (md5.exists()) {
-        MD5FileUtil.verifySavedMD5(f.toFile(), MD5FileUtil.readStoredMd5ForFile(f.toFile()));
+        MD5FileUtil.verifySavedMD5(f.toFile(), MD5FileUtil.computeMd5ForFile(f.toFile()));
       }
     }
   }

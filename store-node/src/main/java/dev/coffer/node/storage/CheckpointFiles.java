@@ -84,9 +84,31 @@ final class CheckpointFiles {
       }
     }
     for (Path file : files) {
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        channel.force(true);
+      fsyncFile(file);
+    }
+  }
+
+  /** Fsyncs every file under {@code dir}, then the directories: what is there survives a power cut. */
+  static void makeDurable(Path dir) throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : (Iterable<Path>) walk::iterator) {
+        if (Files.isDirectory(path)) {
+          dirs.add(path);
+        } else {
+          fsyncFile(path);
+        }
       }
+    }
+    for (Path d : dirs) {
+      fsyncDirectory(d);
+    }
+    fsyncDirectory(dir.toAbsolutePath().getParent());
+  }
+
+  private static void fsyncFile(Path file) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      channel.force(true);
     }
   }
 
