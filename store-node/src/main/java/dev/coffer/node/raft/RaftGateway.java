@@ -70,6 +70,9 @@ public final class RaftGateway implements AutoCloseable {
    */
   public static RaftGateway start(NodeConfig config, BlobStateMachine stateMachine, boolean format,
       boolean asListener) throws IOException {
+    if (!format) {
+      TornLogTail.repair(config.raftDir());
+    }
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(config.nodeId()))
         .setGroup(group(config, asListener ? config.nodeId() : null))
