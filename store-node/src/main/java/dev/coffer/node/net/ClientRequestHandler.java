@@ -25,6 +25,7 @@ final class ClientRequestHandler extends SimpleChannelInboundHandler<Inbound> {
 
   private final RequestProcessor processor;
   private final ConnectionBudget budget;
+  private boolean closing; // an error reply that ends the connection is on its way: serve nothing more
 
   ClientRequestHandler(RequestProcessor processor, ConnectionBudget budget) {
     this.processor = processor;
@@ -33,10 +34,16 @@ final class ClientRequestHandler extends SimpleChannelInboundHandler<Inbound> {
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, Inbound inbound) {
-    if (inbound instanceof Inbound.Frame frame) {
+    if (closing) {
+      if (inbound instanceof Inbound.Frame frame) { // read with the bad one, before the close
+        frame.body().release();
+        budget.release(frame.length());
+      }
+    } else if (inbound instanceof Inbound.Frame frame) {
       handle(ctx, frame);
     } else if (inbound instanceof Inbound.Rejected r) {
       LOG.info("Refused a frame from {}: {}", ctx.channel().remoteAddress(), r.reason());
+      closing = r.close();
       reply(ctx, error(r.requestId(), r.status(), r.reason()), r.close());
     }
   }
@@ -70,6 +77,7 @@ final class ClientRequestHandler extends SimpleChannelInboundHandler<Inbound> {
     } else {
       String reason = "frame is not a valid request: " + e.getMessage();
       LOG.warn("Closing connection from {}: {}", ctx.channel().remoteAddress(), reason);
+      closing = true;
       reply(ctx, error(requestId, Status.MALFORMED_FRAME, reason), true);
     }
   }
@@ -84,6 +92,12 @@ final class ClientRequestHandler extends SimpleChannelInboundHandler<Inbound> {
         ctx.close();
       }
     });
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    budget.closed();
+    super.channelInactive(ctx);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.coffer.node.net;
 
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one client connection holds on the node: the bytes of its requests in flight and of its
@@ -19,7 +18,8 @@ final class ConnectionBudget implements RequestContext {
   private final Channel channel;
   private final ByteBudget node;
   private final ClientLimits limits;
-  private final AtomicLong bytes = new AtomicLong();
+  private long bytes; // guarded by this
+  private boolean closed; // guarded by this: a closed connection holds nothing
   private int requests; // event loop only
   private int pausedFor; // event loop only
   private volatile Runnable onRelease = () -> { };
@@ -34,22 +34,20 @@ final class ConnectionBudget implements RequestContext {
    * Reserves room for a request frame of {@code length} bytes, from this connection's share and
    * from the node's budget. A connection holding nothing may always read one frame.
    */
-  boolean tryReserve(long length) {
-    long held = bytes.get();
-    if (held > 0 && held + length > limits.connectionBytes()) {
+  synchronized boolean tryReserve(long length) {
+    if (closed || bytes > 0 && bytes + length > limits.connectionBytes()) {
       return false;
     }
     if (!node.tryReserve(length, limits.ceilingFor(length))) {
       return false;
     }
-    bytes.addAndGet(length);
+    bytes += length;
     return true;
   }
 
   /** Whether the last failed {@link #tryReserve} was for lack of node budget (not this connection's share). */
-  boolean connectionHasRoomFor(long length) {
-    long held = bytes.get();
-    return held == 0 || held + length <= limits.connectionBytes();
+  synchronized boolean connectionHasRoomFor(long length) {
+    return bytes == 0 || bytes + length <= limits.connectionBytes();
   }
 
   ByteBudget node() {
@@ -57,16 +55,35 @@ final class ConnectionBudget implements RequestContext {
   }
 
   /** Counts a reply that has been built and is about to be written. */
-  void chargeReply(long length) {
-    node.charge(length);
-    bytes.addAndGet(length);
+  synchronized void chargeReply(long length) {
+    if (!closed) {
+      node.charge(length);
+      bytes += length;
+    }
   }
 
   /** Bytes of a request or a reply that are no longer held (answered, written, or dropped). */
   void release(long length) {
-    bytes.addAndGet(-length);
-    node.release(length);
+    synchronized (this) {
+      if (closed) {
+        return; // released with everything else when the connection closed
+      }
+      bytes -= length;
+      node.release(length);
+    }
     onRelease.run();
+  }
+
+  /**
+   * The connection is closed: everything it held goes back to the node at once, though requests
+   * still being worked on (a digest waiting for its index, say) finish later.
+   */
+  synchronized void closed() {
+    if (!closed) {
+      closed = true;
+      node.release(bytes);
+      bytes = 0;
+    }
   }
 
   /** Told whenever this connection releases bytes (the decoder retries a frame it could not admit). */
@@ -75,8 +92,8 @@ final class ConnectionBudget implements RequestContext {
   }
 
   @Override
-  public boolean hasRoomForReply() {
-    return bytes.get() <= limits.connectionBytes() && node.hasRoom();
+  public synchronized boolean hasRoomForReply() {
+    return bytes <= limits.connectionBytes() && node.hasRoom();
   }
 
   @Override
@@ -84,8 +101,8 @@ final class ConnectionBudget implements RequestContext {
     return !channel.isActive();
   }
 
-  long bytesHeld() {
-    return bytes.get();
+  synchronized long bytesHeld() {
+    return bytes;
   }
 
   // ---- the rest runs on the channel's event loop

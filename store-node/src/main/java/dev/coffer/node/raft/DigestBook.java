@@ -1,10 +1,13 @@
 package dev.coffer.node.raft;
 
 import dev.coffer.proto.Status;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Digests of this replica's state taken at digest markers in the log. The apply thread only
@@ -13,6 +16,8 @@ import java.util.concurrent.ExecutorService;
  */
 final class DigestBook {
   private static final int KEPT = 16;
+  private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+  private static final int MAX_AWAITED = 64;
 
   private final ExecutorService worker;
   /** Markers this replica has applied, each digest done or being computed. */
@@ -53,7 +58,12 @@ final class DigestBook {
     missed.clear();
   }
 
-  /** The digest at the marker at {@code index}, once this replica has applied it. */
+  /**
+   * The digest at the marker at {@code index}, once this replica has applied it; a wait for an
+   * index not reached within {@link #MAX_WAIT} (a lagging replica, or an index that will never
+   * come) ends UNAVAILABLE, and only {@link #MAX_AWAITED} indexes are awaited at once, so what a
+   * client asks for cannot hold the node's memory.
+   */
   synchronized CompletableFuture<byte[]> at(long index) {
     CompletableFuture<byte[]> digest = captured.get(index);
     if (digest != null) {
@@ -62,7 +72,29 @@ final class DigestBook {
     if (index <= lastApplied) {
       return CompletableFuture.failedFuture(gone(index));
     }
-    return awaited.computeIfAbsent(index, i -> new CompletableFuture<>());
+    if (!awaited.containsKey(index) && awaited.size() >= MAX_AWAITED) {
+      return CompletableFuture.failedFuture(new ClusterRejectedException(Status.OVERLOADED,
+          "already waiting for " + MAX_AWAITED + " digests on this replica", ""));
+    }
+    CompletableFuture<byte[]> waiting = awaited.computeIfAbsent(index, i -> new CompletableFuture<>());
+    return waiting.copy().orTimeout(MAX_WAIT.toSeconds(), TimeUnit.SECONDS).whenComplete((d, error) -> {
+      if (error != null) {
+        expire(index, waiting);
+      }
+    }).exceptionallyCompose(error -> CompletableFuture.failedFuture(error instanceof TimeoutException
+        || error.getCause() instanceof TimeoutException ? notReached(index) : error));
+  }
+
+  private synchronized void expire(long index, CompletableFuture<byte[]> waiting) {
+    if (!waiting.isDone() && awaited.get(index) == waiting) {
+      awaited.remove(index);
+      waiting.completeExceptionally(notReached(index));
+    }
+  }
+
+  private static ClusterRejectedException notReached(long index) {
+    return new ClusterRejectedException(Status.UNAVAILABLE, "this replica has not applied index " + index
+        + " within " + MAX_WAIT.toSeconds() + " s; ask again later", "");
   }
 
   private static ClusterRejectedException gone(long index) {

@@ -287,6 +287,21 @@ class ProtocolTest {
   }
 
   @Test
+  void frame_unreadableThenAPutInTheSameWrite_malformedAndThePutNeverServed() throws IOException {
+    byte[] put = request(put("mallory", "after-garbage", new byte[] {1})).toByteArray();
+    ByteBuffer both = ByteBuffer.allocate(4 + 5 + 4 + put.length)
+        .putInt(5).put(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f})
+        .putInt(put.length).put(put);
+    try (RawConnection c = connect(leader)) {
+      c.sendRaw(both.array());
+      assertEquals(Status.MALFORMED_FRAME, c.read().getStatus());
+      assertTrue(c.closedByPeer());
+    }
+    assertEquals(Status.NOT_FOUND, call(leader, get("mallory", "after-garbage")).getStatus(),
+        "a request read together with an unreadable frame is dropped, never served unanswered");
+  }
+
+  @Test
   void frame_lengthWithTopBitSet_malformedFrameThenClosed() throws IOException {
     try (RawConnection c = connect(leader)) {
       c.sendRaw(new byte[] {(byte) 0x80, 0, 0, 1, 1, 2, 3});
