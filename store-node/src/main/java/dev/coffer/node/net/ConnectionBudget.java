@@ -1,6 +1,7 @@
 package dev.coffer.node.net;
 
 import io.netty.channel.Channel;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What one client connection holds on the node: the bytes of its requests in flight and of its
@@ -23,6 +24,7 @@ final class ConnectionBudget implements RequestContext {
   private int requests; // event loop only
   private int pausedFor; // event loop only
   private volatile Runnable onRelease = () -> { };
+  private final AtomicBoolean maintenance = new AtomicBoolean();
 
   ConnectionBudget(Channel channel, ByteBudget node, ClientLimits limits) {
     this.channel = channel;
@@ -99,6 +101,16 @@ final class ConnectionBudget implements RequestContext {
   @Override
   public boolean clientGone() {
     return !channel.isActive();
+  }
+
+  @Override
+  public boolean tryBeginMaintenance() {
+    return maintenance.compareAndSet(false, true);
+  }
+
+  @Override
+  public void endMaintenance() {
+    maintenance.set(false);
   }
 
   synchronized long bytesHeld() {

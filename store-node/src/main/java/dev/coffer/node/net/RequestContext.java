@@ -13,6 +13,15 @@ public interface RequestContext {
     public boolean clientGone() {
       return false;
     }
+
+    @Override
+    public boolean tryBeginMaintenance() {
+      return true;
+    }
+
+    @Override
+    public void endMaintenance() {
+    }
   };
 
   /**
@@ -23,4 +32,13 @@ public interface RequestContext {
 
   /** True once the client closed its connection: work not yet started for it can be skipped. */
   boolean clientGone();
+
+  /**
+   * Claims this client's one slot for maintenance work (a scrub): false while its previous one
+   * is queued or running, so one client cannot fill the node's maintenance queue.
+   */
+  boolean tryBeginMaintenance();
+
+  /** Gives the slot back once the maintenance work is done or refused. */
+  void endMaintenance();
 }

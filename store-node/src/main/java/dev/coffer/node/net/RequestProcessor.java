@@ -133,7 +133,7 @@ public final class RequestProcessor {
           .thenApply(sha -> Response.newBuilder().setStatus(Status.OK).setDigest(DigestResult.newBuilder()
               .setNodeId(config.nodeId()).setIndex(request.getDigest().getIndex())
               .setSha256(ByteString.copyFrom(sha))).build());
-      case SCRUB -> CompletableFuture.supplyAsync(() -> client.clientGone() ? gone() : scrub(), maintenance);
+      case SCRUB -> maintenance(client, () -> client.clientGone() ? gone() : scrub());
       case SNAPSHOT -> raft.takeSnapshot().thenApply(index -> Response.newBuilder().setStatus(Status.OK)
           .setSnapshot(SnapshotResult.newBuilder().setNodeId(config.nodeId()).setIndex(index)).build());
       case BACKUP_BEGIN -> backups.begin();
@@ -143,6 +143,19 @@ public final class RequestProcessor {
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
     };
+  }
+
+  /** Runs maintenance work for {@code client}, one piece at a time per client, on the bounded maintenance thread. */
+  private CompletableFuture<Response> maintenance(RequestContext client, java.util.function.Supplier<Response> work) {
+    if (!client.tryBeginMaintenance()) {
+      return done(overloaded("this connection already has a scrub queued or running on node " + config.nodeId()));
+    }
+    try {
+      return CompletableFuture.supplyAsync(work, maintenance).whenComplete((r, e) -> client.endMaintenance());
+    } catch (RejectedExecutionException e) {
+      client.endMaintenance();
+      throw e;
+    }
   }
 
   private Response scrub() {
