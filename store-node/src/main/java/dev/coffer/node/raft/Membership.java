@@ -41,6 +41,7 @@ public final class Membership {
   private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration SETTLE_PAUSE = Duration.ofMillis(200);
   private static final int HAND_OVER_ATTEMPTS = 3;
+  private static final Duration QUORUM_SETTLE = Duration.ofSeconds(3);
   private static final Duration HAND_OVER_PAUSE = Duration.ofSeconds(1);
 
   private final RaftGateway raft;
@@ -181,8 +182,27 @@ public final class Membership {
         .max(java.util.Comparator.comparingLong(this::commitIndexOf));
   }
 
-  /** Refuses a voter set in which fewer than a majority answered the leader recently. */
+  /**
+   * Refuses a voter set in which fewer than a majority answered the leader recently. A leader
+   * elected a moment ago (right after a transfer, say) has not heard from its followers yet, so a
+   * refusal is only given once it has stood for {@link #QUORUM_SETTLE}.
+   */
   private void checkQuorumAfter(List<RaftPeer> voters) {
+    long deadline = System.nanoTime() + QUORUM_SETTLE.toNanos();
+    while (true) {
+      try {
+        checkQuorumNow(voters);
+        return;
+      } catch (ClusterRejectedException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        sleep(SETTLE_PAUSE);
+      }
+    }
+  }
+
+  private void checkQuorumNow(List<RaftPeer> voters) {
     if (voters.isEmpty()) {
       throw invalid("refusing to remove the last voter");
     }
