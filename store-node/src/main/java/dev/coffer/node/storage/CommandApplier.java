@@ -214,16 +214,28 @@ final class CommandApplier {
    * second client instance that reuses this client id does forget this one's records: client
    * ids must be unique (the client library draws 128 random bits). Keys are collected first
    * because changing the batch under its own iterator is unsafe.
+   *
+   * <p>The scan starts at the client's floor (the acked_below it last acted on, kept under
+   * {@link StoreKeys#sessionFloor}), not at its first key: the records below it are deleted, and
+   * RocksDB's iterator would step over every one of their tombstones on each write (a busy
+   * client's writes spent most of apply's CPU there). A record written later below the floor
+   * (an old sequence re-sent) is therefore not forgotten this way.
    */
   private void forgetSessionsBelow(String clientId, long ackedBelow) throws RocksDBException {
     if (ackedBelow == 0) {
+      return;
+    }
+    byte[] floorKey = StoreKeys.sessionFloor(clientId);
+    byte[] storedFloor = read(cf.sessions(), floorKey);
+    long floor = storedFloor == null ? 0 : StoreKeys.decodeFloor(storedFloor);
+    if (Long.compareUnsigned(ackedBelow, floor) <= 0) {
       return;
     }
     byte[] prefix = StoreKeys.sessionPrefix(clientId);
     List<byte[]> forgotten = new ArrayList<>();
     try (RocksIterator base = db.newIterator(cf.sessions(), readOptions);
         RocksIterator it = batch.newIteratorWithBase(cf.sessions(), base, readOptions)) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
+      for (it.seek(StoreKeys.session(clientId, floor)); it.isValid(); it.next()) {
         byte[] key = it.key();
         if (!StoreKeys.startsWith(key, prefix)
             || Long.compareUnsigned(StoreKeys.sessionSequence(key), ackedBelow) >= 0) {
@@ -236,6 +248,7 @@ final class CommandApplier {
     for (byte[] key : forgotten) {
       batch.delete(cf.sessions(), key);
     }
+    batch.put(cf.sessions(), floorKey, StoreKeys.encodeFloor(ackedBelow));
   }
 
   private ObjectMeta readMeta(byte[] objectKey) throws RocksDBException {

@@ -24,7 +24,10 @@ final class StoreKeys {
   static final String DATA_CF = "data";
   /** user → serialized UsageResult. */
   static final String USAGE_CF = "usage";
-  /** client id 0x00 sequence (8 bytes, big-endian) → serialized SessionRecord. */
+  /**
+   * client id 0x00 sequence (8 bytes, big-endian) → serialized SessionRecord; and client id 0x00
+   * (the bare prefix, sorting before the client's records) → the client's floor (8 bytes).
+   */
   static final String SESSIONS_CF = "sessions";
 
   /** Every column family, in the order the store opens them and the digest visits them. */
@@ -66,6 +69,26 @@ final class StoreKeys {
     byte[] prefix = Arrays.copyOf(id, id.length + 1);
     prefix[id.length] = SEPARATOR;
     return prefix;
+  }
+
+  /**
+   * Key of the client's floor: the acked_below below which its records are already forgotten.
+   * It is the client's bare prefix, shorter than any of its session keys, and no other client's
+   * key (a client id holds no 0x00).
+   */
+  static byte[] sessionFloor(String clientId) {
+    return sessionPrefix(clientId);
+  }
+
+  static byte[] encodeFloor(long ackedBelow) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(ackedBelow).array();
+  }
+
+  static long decodeFloor(byte[] stored) {
+    if (stored.length != Long.BYTES) {
+      throw new StorageException("stored session floor has " + stored.length + " bytes, not " + Long.BYTES, null);
+    }
+    return ByteBuffer.wrap(stored).getLong();
   }
 
   /** The sequence number of a key made by {@link #session}. */

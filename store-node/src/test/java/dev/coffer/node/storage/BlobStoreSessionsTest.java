@@ -135,6 +135,22 @@ class BlobStoreSessionsTest {
   }
 
   @Test
+  void apply_ackedBelowRaisedStepByStep_forgetsEveryAnsweredSequenceAndKeepsTheRest() {
+    // A busy client: each write acknowledges the one before it (as the client library does).
+    for (long sequence = 1; sequence <= 50; sequence++) {
+      apply(trackedPut("k" + sequence, "v", sequence, sequence));
+    }
+    // Everything below 50 was forgotten (re-sent, each is a new write), 50 is still remembered.
+    assertEquals(51, apply(trackedPut("k1", "v", 1, 1)).get(0).getPut().getMeta().getVersion());
+    assertEquals(52, apply(trackedPut("k49", "v", 49, 49)).get(0).getPut().getMeta().getVersion());
+    assertEquals(50, apply(trackedPut("k50", "v", 50, 50)).get(0).getPut().getMeta().getVersion());
+    // A later acked_below that jumps ahead forgets what lies between the floor and it.
+    apply(trackedPut("k60", "v", 60, 50));
+    apply(trackedPut("k62", "v", 62, 61));
+    assertEquals(56, apply(trackedPut("k60", "v", 60, 60)).get(0).getPut().getMeta().getVersion());
+  }
+
+  @Test
   void apply_withoutClientId_isAppliedEveryTime() {
     Command untracked = put("alice", "k", "v");
     apply(untracked);
