@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             SnapshotCommand.class,
             VerifyCommand.class,
             ScrubCommand.class,
+            BenchCommand.class,
             BackupCommand.class,
             RestoreCommand.class,
             CommandLine.HelpCommand.class,
