@@ -76,9 +76,15 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
     Path tmp = dir.resolve(name + ".tmp");
     Directories.deleteTree(tmp);
     store.checkpoint(tmp);
+    Path previous = latestDir;
+    int reused = 0;
     try (Stream<Path> files = Files.list(tmp)) {
       for (Path f : (Iterable<Path>) files::iterator) {
-        MD5FileUtil.computeAndSaveMd5ForFile(f.toFile());
+        if (reuseMd5(previous, f)) {
+          reused++;
+        } else {
+          MD5FileUtil.computeAndSaveMd5ForFile(f.toFile());
+        }
       }
     }
     Path target = dir.resolve(name);
@@ -86,8 +92,28 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
     latest = describe(target);
     latestDir = target;
     deleteOlderThan(SNAPSHOTS_KEPT);
-    LOG.info("Took snapshot {} ({} files)", name, latest.getFiles().size());
+    LOG.info("Took snapshot {} ({} files, {} MD5s reused)", name, latest.getFiles().size(), reused);
     return latest;
+  }
+
+  /**
+   * Copies the MD5 of {@code file} from the previous snapshot when both are the same RocksDB
+   * table or blob file (a checkpoint hard-links them; RocksDB never changes such a file once
+   * written). Hashing every file at every snapshot took seconds on the apply thread once the
+   * store held a few GiB of large values, stalling every write for that long.
+   */
+  private static boolean reuseMd5(Path previousDir, Path file) throws IOException {
+    String name = file.getFileName().toString();
+    if (previousDir == null || !(name.endsWith(".sst") || name.endsWith(".blob"))) {
+      return false;
+    }
+    Path before = previousDir.resolve(name);
+    File beforeMd5 = MD5FileUtil.getDigestFileForFile(before.toFile());
+    if (!Files.exists(before) || !beforeMd5.exists() || !Files.isSameFile(before, file)) {
+      return false;
+    }
+    Files.copy(beforeMd5.toPath(), MD5FileUtil.getDigestFileForFile(file.toFile()).toPath());
+    return true;
   }
 
   /** Checks every file of the snapshot against its stored MD5 (it used to compare the stored MD5 with itself). */
