@@ -48,7 +48,7 @@ public final class BlobStore implements AutoCloseable {
 
   private final Path dbDir;
   private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
+  private final List<ColumnFamilyOptions> familyOptions;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
   private final ColumnFamilies cf;
@@ -56,11 +56,11 @@ public final class BlobStore implements AutoCloseable {
   private volatile AppliedPosition applied;
   private volatile boolean closed;
 
-  private BlobStore(Path dbDir, DBOptions dbOptions, ColumnFamilyOptions cfOptions, RocksDB db,
+  private BlobStore(Path dbDir, DBOptions dbOptions, List<ColumnFamilyOptions> familyOptions, RocksDB db,
       List<ColumnFamilyHandle> handles) {
     this.dbDir = dbDir;
     this.dbOptions = dbOptions;
-    this.cfOptions = cfOptions;
+    this.familyOptions = familyOptions;
     this.db = db;
     this.handles = handles;
     this.cf = ColumnFamilies.of(handles);
@@ -69,6 +69,14 @@ public final class BlobStore implements AutoCloseable {
     }
     this.writeOptions = new WriteOptions().setDisableWAL(true);
   }
+
+  /**
+   * Values of at least this many bytes are kept in RocksDB's blob files (BlobDB) instead of its
+   * tables: written once at flush, never rewritten by compaction (which rewrote every 1 MiB value
+   * several times), and shared as is by every checkpoint.
+   */
+  static final long MIN_BLOB_BYTES = 4096;
+  private static final long BLOB_FILE_BYTES = 64L << 20;
 
   /** Table files RocksDB keeps open at most; more are opened and closed as needed. */
   static final int MAX_OPEN_FILES = 256;
@@ -84,9 +92,19 @@ public final class BlobStore implements AutoCloseable {
         // client connections are refused long before storage would run out (client.fd.reserve).
         .setMaxOpenFiles(MAX_OPEN_FILES);
     ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
+    // Blob files' garbage (overwritten and deleted values) is collected by compaction once a
+    // file is among the oldest quarter.
+    ColumnFamilyOptions dataOptions = new ColumnFamilyOptions()
+        .setEnableBlobFiles(true)
+        .setMinBlobSize(MIN_BLOB_BYTES)
+        .setBlobFileSize(BLOB_FILE_BYTES)
+        .setEnableBlobGarbageCollection(true)
+        .setBlobGarbageCollectionAgeCutoff(0.25);
+    List<ColumnFamilyOptions> familyOptions = List.of(cfOptions, dataOptions);
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (String name : StoreKeys.COLUMN_FAMILIES) {
-      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+      descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
+          name.equals(StoreKeys.DATA_CF) ? dataOptions : cfOptions));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
@@ -94,7 +112,7 @@ public final class BlobStore implements AutoCloseable {
       CheckpointFiles.recover(dbDir);
       Files.createDirectories(dbDir);
       db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
-      BlobStore store = new BlobStore(dbDir, dbOptions, cfOptions, db, handles);
+      BlobStore store = new BlobStore(dbDir, dbOptions, familyOptions, db, handles);
       LOG.info("Opened RocksDB at {}, applied index {}", dbDir, store.appliedIndex());
       return store;
     } catch (RocksDBException | IOException | RuntimeException e) {
@@ -102,7 +120,7 @@ public final class BlobStore implements AutoCloseable {
       if (db != null) {
         db.close();
       }
-      cfOptions.close();
+      familyOptions.forEach(ColumnFamilyOptions::close);
       dbOptions.close();
       if (e instanceof StorageException) {
         throw (StorageException) e;
@@ -289,7 +307,7 @@ public final class BlobStore implements AutoCloseable {
     handles.forEach(ColumnFamilyHandle::close);
     db.close();
     writeOptions.close();
-    cfOptions.close();
+    familyOptions.forEach(ColumnFamilyOptions::close);
     dbOptions.close();
     if (failure != null) {
       throw failure;
