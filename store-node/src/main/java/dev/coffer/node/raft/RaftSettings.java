@@ -78,7 +78,7 @@ public final class RaftSettings {
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf(entry + 8));
     GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf(entry + (2 << 20)));
     // Client requests the leader holds until they are applied. They share their bytes with the log
-    // cache's entries (no copy), and WriteProposer keeps at most two entries in flight, so this is a
+    // cache's entries (no copy), and WriteProposer keeps one entry in flight, so this is a
     // safety net, not a budget.
     RaftServerConfigKeys.Write.setByteLimit(p, SizeInBytes.valueOf(Math.max(64L << 20, 4L * entry)));
     boundLogMemory(p, entry);

@@ -18,8 +18,11 @@ import java.util.function.Function;
 /**
  * Group commit. Writes that arrive while earlier entries are in flight wait in a queue; when an
  * entry completes, the queue is packed into the next entry (up to a byte budget, and never two
- * writes to the same key, so that versions — the log index — stay unique per object). One entry
- * carries many writes, so the Raft log's fsync is paid once for all of them.
+ * writes to the same key, so that versions — the log index — stay unique per object: a second
+ * write to a key stays queued, in order, for a later entry while the writes behind it are
+ * packed). One entry carries many writes, so the Raft log's fsync is paid once for all of them.
+ * Writes still waiting for their answers are concurrent, so packing them out of arrival order
+ * keeps every history linearizable; writes to one key keep their order.
  *
  * <p>Read barriers ride along: a barrier completes when the first entry proposed after it was
  * requested has been committed and applied. That proves this node was still the leader after the
@@ -28,8 +31,16 @@ import java.util.function.Function;
  * could answer from stale state.) With no writes queued, the barrier sends an empty entry.
  */
 public final class WriteProposer {
-  private static final int MAX_IN_FLIGHT = 2;
+  /**
+   * Entries in flight at once. One packs the most writes into each entry: with 64 writers of
+   * 1 KiB, 8.3k puts/s at one entry in flight against 7.9k at two and 6.5k at three (coffer
+   * bench, 3 nodes on 2 cores), since every entry costs the same CPU on every node whatever it
+   * carries.
+   */
+  static final int DEFAULT_ENTRIES_IN_FLIGHT = 1;
   private static final int MAX_COMMANDS_PER_ENTRY = 1024;
+  /** Writes to a key already in the entry being packed that are passed over before packing stops. */
+  private static final int MAX_SKIPPED_PER_ENTRY = 1024;
 
   private record ObjectKey(String user, ByteString key) {}
 
@@ -38,14 +49,21 @@ public final class WriteProposer {
   private final Function<LogEntry, CompletableFuture<CommandResults>> proposer;
   private final Clock clock;
   private final int maxEntryBytes;
+  private final int maxInFlight;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private List<CompletableFuture<Long>> barriers = new ArrayList<>();
   private int inFlight;
 
   public WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes) {
+    this(proposer, clock, maxEntryBytes, DEFAULT_ENTRIES_IN_FLIGHT);
+  }
+
+  WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes,
+      int maxInFlight) {
     this.proposer = proposer;
     this.clock = clock;
     this.maxEntryBytes = maxEntryBytes;
+    this.maxInFlight = maxInFlight;
   }
 
   /** Queues a write; the future completes with its own result once its entry is applied. */
@@ -73,7 +91,7 @@ public final class WriteProposer {
       List<Pending> batch;
       List<CompletableFuture<Long>> batchBarriers;
       synchronized (this) {
-        if (inFlight >= MAX_IN_FLIGHT || (queue.isEmpty() && barriers.isEmpty())) {
+        if (inFlight >= maxInFlight || (queue.isEmpty() && barriers.isEmpty())) {
           return;
         }
         batch = takeBatch();
@@ -88,18 +106,24 @@ public final class WriteProposer {
   // Caller holds the lock.
   private List<Pending> takeBatch() {
     List<Pending> batch = new ArrayList<>();
+    List<Pending> skipped = new ArrayList<>();
     Set<ObjectKey> keys = new HashSet<>();
     int bytes = 0;
-    while (!queue.isEmpty() && batch.size() < MAX_COMMANDS_PER_ENTRY) {
+    while (!queue.isEmpty() && batch.size() < MAX_COMMANDS_PER_ENTRY && skipped.size() < MAX_SKIPPED_PER_ENTRY) {
       Pending next = queue.peek();
-      boolean fits = batch.isEmpty() || bytes + next.bytes() <= maxEntryBytes;
-      if (!fits || keys.contains(next.objectKey())) {
+      if (!batch.isEmpty() && bytes + next.bytes() > maxEntryBytes) {
         break;
       }
       queue.poll();
+      if (!keys.add(next.objectKey())) {
+        skipped.add(next); // waits for the next entry, still behind the write to its key
+        continue;
+      }
       batch.add(next);
-      keys.add(next.objectKey());
       bytes += next.bytes();
+    }
+    for (int i = skipped.size() - 1; i >= 0; i--) {
+      queue.addFirst(skipped.get(i));
     }
     return batch;
   }

@@ -20,7 +20,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
-/** Group commit and read barriers, with the Raft proposal replaced by futures the test completes. */
+/**
+ * Group commit and read barriers, with the Raft proposal replaced by futures the test completes.
+ * Two entries may be in flight here (the node runs one), so the tests also cover pipelining.
+ */
 class WriteProposerTest {
   final List<LogEntry> proposed = new ArrayList<>();
   final List<CompletableFuture<CommandResults>> pending = new ArrayList<>();
@@ -29,7 +32,7 @@ class WriteProposerTest {
     CompletableFuture<CommandResults> f = new CompletableFuture<>();
     pending.add(f);
     return f;
-  }, Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC), 1 << 20);
+  }, Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC), 1 << 20, 2);
 
   static Command put(String key) {
     return Command.newBuilder().setPut(PutRequest.newBuilder().setUser("u").setKey(ByteString.copyFromUtf8(key))).build();
@@ -75,6 +78,44 @@ class WriteProposerTest {
     commit(1, 2);
     commit(2, 3);
     assertEquals(1, proposed.get(3).getCommandsCount());
+  }
+
+  @Test
+  void submit_secondWriteToAKey_staysQueuedInOrderWhileLaterWritesArePacked() {
+    proposer.submit(put("x"));
+    proposer.submit(put("y"));
+    proposer.submit(put("k"));
+    proposer.submit(put("k"));
+    proposer.submit(put("m"));
+    proposer.submit(put("k"));
+    commit(0, 1);
+    LogEntry third = proposed.get(2);
+    assertEquals(List.of("k", "m"), keys(third), "m is packed past the second write of k");
+    commit(1, 2);
+    assertEquals(List.of("k"), keys(proposed.get(3)), "the second write of k goes next, alone");
+    commit(2, 3);
+    commit(3, 4);
+    assertEquals(List.of("k"), keys(proposed.get(4)), "then the third");
+  }
+
+  private static List<String> keys(LogEntry entry) {
+    return entry.getCommandsList().stream().map(c -> c.getPut().getKey().toStringUtf8()).toList();
+  }
+
+  @Test
+  void defaultProposer_keepsOneEntryInFlightAndPacksTheRest() {
+    WriteProposer single = new WriteProposer(entry -> {
+      proposed.add(entry);
+      CompletableFuture<CommandResults> f = new CompletableFuture<>();
+      pending.add(f);
+      return f;
+    }, Clock.systemUTC(), 1 << 20);
+    single.submit(put("a"));
+    single.submit(put("b"));
+    single.submit(put("c"));
+    assertEquals(1, proposed.size());
+    commit(0, 1);
+    assertEquals(List.of("b", "c"), keys(proposed.get(1)));
   }
 
   @Test
