@@ -19,8 +19,6 @@ import java.util.Optional;
 import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -47,8 +45,7 @@ public final class BlobStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BlobStore.class);
 
   private final Path dbDir;
-  private final DBOptions dbOptions;
-  private final List<ColumnFamilyOptions> familyOptions;
+  private final StoreOptions options;
   private final RocksDB db;
   private final List<ColumnFamilyHandle> handles;
   private final ColumnFamilies cf;
@@ -56,11 +53,9 @@ public final class BlobStore implements AutoCloseable {
   private volatile AppliedPosition applied;
   private volatile boolean closed;
 
-  private BlobStore(Path dbDir, DBOptions dbOptions, List<ColumnFamilyOptions> familyOptions, RocksDB db,
-      List<ColumnFamilyHandle> handles) {
+  private BlobStore(Path dbDir, StoreOptions options, RocksDB db, List<ColumnFamilyHandle> handles) {
     this.dbDir = dbDir;
-    this.dbOptions = dbOptions;
-    this.familyOptions = familyOptions;
+    this.options = options;
     this.db = db;
     this.handles = handles;
     this.cf = ColumnFamilies.of(handles);
@@ -70,49 +65,22 @@ public final class BlobStore implements AutoCloseable {
     this.writeOptions = new WriteOptions().setDisableWAL(true);
   }
 
-  /**
-   * Values of at least this many bytes are kept in RocksDB's blob files (BlobDB) instead of its
-   * tables: written once at flush, never rewritten by compaction (which rewrote every 1 MiB value
-   * several times), and shared as is by every checkpoint.
-   */
-  static final long MIN_BLOB_BYTES = 4096;
-  private static final long BLOB_FILE_BYTES = 64L << 20;
-
-  /** Table files RocksDB keeps open at most; more are opened and closed as needed. */
-  static final int MAX_OPEN_FILES = 256;
-
   /** Opens (creating if needed) the database in {@code dbDir}. */
   public static BlobStore open(Path dbDir) {
     RocksDB.loadLibrary();
-    DBOptions dbOptions = new DBOptions()
-        .setCreateIfMissing(true)
-        .setCreateMissingColumnFamilies(true)
-        .setAtomicFlush(true)
-        // Bounded (RocksDB's default is unbounded) so that the node's descriptors can be budgeted:
-        // client connections are refused long before storage would run out (client.fd.reserve).
-        .setMaxOpenFiles(MAX_OPEN_FILES);
-    ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
-    // Blob files' garbage (overwritten and deleted values) is collected by compaction once a
-    // file is among the oldest quarter.
-    ColumnFamilyOptions dataOptions = new ColumnFamilyOptions()
-        .setEnableBlobFiles(true)
-        .setMinBlobSize(MIN_BLOB_BYTES)
-        .setBlobFileSize(BLOB_FILE_BYTES)
-        .setEnableBlobGarbageCollection(true)
-        .setBlobGarbageCollectionAgeCutoff(0.25);
-    List<ColumnFamilyOptions> familyOptions = List.of(cfOptions, dataOptions);
+    StoreOptions options = new StoreOptions();
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (String name : StoreKeys.COLUMN_FAMILIES) {
       descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
-          name.equals(StoreKeys.DATA_CF) ? dataOptions : cfOptions));
+          name.equals(StoreKeys.DATA_CF) ? options.data : options.family));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
     try {
       CheckpointFiles.recover(dbDir);
       Files.createDirectories(dbDir);
-      db = RocksDB.open(dbOptions, dbDir.toString(), descriptors, handles);
-      BlobStore store = new BlobStore(dbDir, dbOptions, familyOptions, db, handles);
+      db = RocksDB.open(options.db, dbDir.toString(), descriptors, handles);
+      BlobStore store = new BlobStore(dbDir, options, db, handles);
       LOG.info("Opened RocksDB at {}, applied index {}", dbDir, store.appliedIndex());
       return store;
     } catch (RocksDBException | IOException | RuntimeException e) {
@@ -120,8 +88,7 @@ public final class BlobStore implements AutoCloseable {
       if (db != null) {
         db.close();
       }
-      familyOptions.forEach(ColumnFamilyOptions::close);
-      dbOptions.close();
+      options.close();
       if (e instanceof StorageException) {
         throw (StorageException) e;
       }
@@ -307,8 +274,7 @@ public final class BlobStore implements AutoCloseable {
     handles.forEach(ColumnFamilyHandle::close);
     db.close();
     writeOptions.close();
-    familyOptions.forEach(ColumnFamilyOptions::close);
-    dbOptions.close();
+    options.close();
     if (failure != null) {
       throw failure;
     }

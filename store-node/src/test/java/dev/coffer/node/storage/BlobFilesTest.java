@@ -25,7 +25,7 @@ class BlobFilesTest {
 
   @Test
   void largeValue_storedInBlobFile_survivesCheckpointAndReopen() throws IOException {
-    byte[] large = new byte[(int) BlobStore.MIN_BLOB_BYTES * 4];
+    byte[] large = new byte[(int) StoreOptions.MIN_BLOB_BYTES * 4];
     new Random(7).nextBytes(large);
     PutRequest.Builder put = putRequest("alice", "photo", "x").setValue(ByteString.copyFrom(large))
         .setCrc32C(Validation.crc32c(ByteString.copyFrom(large)));
