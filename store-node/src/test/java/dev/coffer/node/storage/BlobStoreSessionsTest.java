@@ -148,6 +148,11 @@ class BlobStoreSessionsTest {
     apply(trackedPut("k60", "v", 60, 50));
     apply(trackedPut("k62", "v", 62, 61));
     assertEquals(56, apply(trackedPut("k60", "v", 60, 60)).get(0).getPut().getMeta().getVersion());
+    // A jump of more than 64 sequences (scanned rather than deleted one by one) forgets as much.
+    apply(trackedPut("k300", "v", 300, 62)); // index 57
+    apply(trackedPut("k301", "v", 301, 301)); // index 58
+    assertEquals(59, apply(trackedPut("k300", "v", 300, 300)).get(0).getPut().getMeta().getVersion());
+    assertEquals(58, apply(trackedPut("k301", "v", 301, 301)).get(0).getPut().getMeta().getVersion());
   }
 
   @Test
