@@ -112,7 +112,8 @@ final class CheckpointSnapshotStorage implements StateMachineStorage {
     if (!Files.exists(before) || !beforeMd5.exists() || !Files.isSameFile(before, file)) {
       return false;
     }
-    Files.copy(beforeMd5.toPath(), MD5FileUtil.getDigestFileForFile(file.toFile()).toPath());
+    // Written (and fsynced) the way Ratis writes a computed one: a power cut must not leave it empty.
+    MD5FileUtil.saveMD5File(file.toFile(), MD5FileUtil.readStoredMd5ForFile(before.toFile()));
     return true;
   }
 

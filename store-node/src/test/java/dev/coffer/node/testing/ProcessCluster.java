@@ -188,6 +188,21 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops {@code ids} gracefully, the leader last, so that nothing new commits while they stop:
+   * stopping the leader first would have the others elect a leader whose first entry reaches
+   * only the replicas still running (one stopped a moment later misses it), and the replicas
+   * would then differ on disk by that entry.
+   */
+  public void stopAllLeaderLast(List<String> ids) throws InterruptedException, IOException {
+    List<String> order = new ArrayList<>(ids);
+    order.sort(java.util.Comparator.comparing(
+        (String id) -> status(id).map(s -> s.role().equals("LEADER")).orElse(false)));
+    for (String id : order) {
+      stopGracefully(id);
+    }
+  }
+
   /** SIGKILL, then delete the node's whole data directory, as if its disk died. */
   public void wipe(String id) throws Exception {
     kill(id);
