@@ -57,6 +57,7 @@ final class ReplyMatch {
             case BACKUP_BEGIN -> Response.ResultCase.BACKUP_MANIFEST;
             case BACKUP_CHUNK -> Response.ResultCase.BACKUP_CHUNK;
             case BACKUP_END -> Response.ResultCase.BACKUP_END;
+            case LEADER_CHECK -> Response.ResultCase.LEADER_CHECK;
             case OP_NOT_SET -> null;
         };
     }

@@ -10,9 +10,14 @@ import dev.coffer.node.net.DiskSpace;
 import dev.coffer.node.net.RequestProcessor;
 import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.DiskLossRecovery;
+import dev.coffer.node.raft.LeadershipCheck;
+import dev.coffer.node.raft.LeadershipRounds;
 import dev.coffer.node.raft.LowDiskHandover;
 import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
+import dev.coffer.node.raft.RaftVoters;
+import dev.coffer.node.raft.ReadIndex;
+import dev.coffer.node.raft.ReadIndexMetrics;
 import dev.coffer.node.raft.WriteProposer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,10 +49,13 @@ public final class CofferNode implements AutoCloseable {
   private static final int MAINTENANCE_QUEUE = 4;
   /** Status reports waiting for the status thread. */
   private static final int STATUS_QUEUE = 64;
+  /** How long a read-index read waits for this node to apply its read index. */
+  private static final Duration READ_APPLY_TIMEOUT = Duration.ofSeconds(10);
 
   private final NodeConfig config;
   private final BlobStateMachine stateMachine;
   private final RaftGateway raft;
+  private final RaftVoters voters;
   private final List<ExecutorService> workers;
   private final ExecutorService membershipWorker;
   private final ClientServer clientServer;
@@ -57,9 +65,11 @@ public final class CofferNode implements AutoCloseable {
   private final BackupService backups;
   private final Thread rejoin;
 
-  private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, List<ExecutorService> workers,
-      ExecutorService membershipWorker, ClientServer clientServer, AdminServer adminServer, NodeMetrics metrics,
-      StatusReporter statusReporter, BackupService backups, Thread rejoin) {
+  private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, RaftVoters voters,
+      List<ExecutorService> workers, ExecutorService membershipWorker, ClientServer clientServer,
+      AdminServer adminServer, NodeMetrics metrics, StatusReporter statusReporter, BackupService backups,
+      Thread rejoin) {
+    this.voters = voters;
     this.statusReporter = statusReporter;
     this.config = config;
     this.stateMachine = stateMachine;
@@ -106,8 +116,13 @@ public final class CofferNode implements AutoCloseable {
         config.diskHandoverAfter(), System::nanoTime);
     ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(daemon("disk-check"));
     checks.scheduleWithFixedDelay(() -> runQuietly(handover::check), 5, 5, TimeUnit.SECONDS);
+    RaftVoters voters = new RaftVoters(config, raft);
+    LeadershipRounds rounds = new LeadershipRounds(new LeadershipCheck(voters, config.electionTimeoutMax()),
+        new ReadIndexMetrics(metrics.registry()));
+    ReadIndex readIndex = new ReadIndex(raft, writes::barrier, rounds, stateMachine.appliedIndexWatch(),
+        READ_APPLY_TIMEOUT);
     RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, maintenance,
-        statusWorker, diskSpace, metrics, statusReporter, membership, backups);
+        statusWorker, diskSpace, metrics, statusReporter, membership, backups, readIndex);
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
@@ -123,6 +138,7 @@ public final class CofferNode implements AutoCloseable {
       }
       backups.close();
       statusReporter.close();
+      voters.close();
       raft.close();
       localReads.shutdownNow();
       checks.shutdownNow();
@@ -141,7 +157,7 @@ public final class CofferNode implements AutoCloseable {
     LOG.info("Coffer node {} {} serving clients on {} (raft {}, admin {}, data {})", config.nodeId(),
         CofferVersion.get(), config.clientAddress(), config.raftAddress(), config.adminAddress().orElse("none"),
         config.dataDir());
-    return new CofferNode(config, stateMachine, raft, List.of(checks, localReads, maintenance, statusWorker),
+    return new CofferNode(config, stateMachine, raft, voters, List.of(checks, localReads, maintenance, statusWorker),
         membershipWorker, clientServer, adminServer, metrics, statusReporter, backups, rejoin);
   }
 
@@ -223,6 +239,7 @@ public final class CofferNode implements AutoCloseable {
     clientServer.close();
     backups.close();
     statusReporter.close();
+    voters.close();
     raft.close();
     metrics.close();
     membershipWorker.shutdownNow();

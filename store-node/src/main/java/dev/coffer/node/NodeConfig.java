@@ -24,7 +24,12 @@ public final class NodeConfig {
 
   /** How a linearizable read makes sure this node is still the leader. */
   public enum ReadPath {
-    /** Wait for a log entry proposed after the read arrived to commit (default; see WriteProposer). */
+    /**
+     * Read index (default): note the commit index, confirm with a majority of voters that no newer
+     * term has begun, wait until it is applied (see ReadIndex). Writes nothing to the log.
+     */
+    READ_INDEX,
+    /** Wait for a log entry proposed after the read arrived to commit (see WriteProposer). */
     LOG_BARRIER,
     /** Ratis's ReadIndex alone. Stale on a deposed leader in Ratis 3.3.0: kept for the fault tests. */
     RATIS_READ_INDEX,
@@ -83,7 +88,7 @@ public final class NodeConfig {
     if (bootstrap && join) {
       throw new IllegalArgumentException("--bootstrap founds a new cluster and --join joins an existing one: pick one");
     }
-    this.readPath = readPath(p.getProperty("read.path", "log-barrier"));
+    this.readPath = readPath(p.getProperty("read.path", "read-index"));
     this.clientLimits = clientLimits(p, maxFrameBytes());
     this.diskReserveBytes = longValue(p, "disk.reserve.bytes", 256L << 20);
     this.diskHandoverAfter = Duration.ofMillis(longValue(p, "disk.handover.after.ms", 30_000));
@@ -145,8 +150,8 @@ public final class NodeConfig {
     try {
       return ReadPath.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("read.path must be log-barrier, ratis-read-index or unsafe-local, got '"
-          + value + "'");
+      throw new IllegalArgumentException("read.path must be read-index, log-barrier, ratis-read-index or unsafe-local, "
+          + "got '" + value + "'");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.coffer.node.admin;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.Gauge;
+import com.codahale.metrics.Histogram;
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.Metric;
 import com.codahale.metrics.MetricRegistry;
@@ -41,7 +42,7 @@ public final class PrometheusText {
     if (metric instanceof Counter || metric instanceof Meter) {
       return "counter";
     }
-    if (metric instanceof Timer) {
+    if (metric instanceof Timer || metric instanceof Histogram) {
       return "summary";
     }
     return "gauge";
@@ -60,6 +61,14 @@ public final class PrometheusText {
       }
       line(out, family + "_sum", labels, s.getMean() * t.getCount() / 1e9);
       line(out, family + "_count", labels, t.getCount());
+    } else if (metric instanceof Histogram h) {
+      Snapshot s = h.getSnapshot();
+      for (double q : QUANTILES) {
+        String quantile = "quantile=\"" + q + "\"";
+        line(out, family, labels.isEmpty() ? quantile : labels + "," + quantile, s.getValue(q));
+      }
+      line(out, family + "_sum", labels, s.getMean() * h.getCount());
+      line(out, family + "_count", labels, h.getCount());
     } else if (metric instanceof Gauge<?> g) {
       Object value = g.getValue();
       if (value instanceof Number n) {

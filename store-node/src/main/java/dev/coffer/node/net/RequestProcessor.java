@@ -8,6 +8,7 @@ import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.ClusterRejectedException;
 import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
+import dev.coffer.node.raft.ReadIndex;
 import dev.coffer.node.raft.WriteProposer;
 import dev.coffer.node.storage.Validation;
 import com.google.protobuf.ByteString;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers one client request: validates it (bad input never reaches the Raft log), sends writes
- * to group commit and reads through ReadIndex (or the local store for stale reads), and turns
- * every failure into a status. Never blocks the calling thread.
+ * to group commit and reads through the configured read path (or the local store for stale
+ * reads), and turns every failure into a status. Never blocks the calling thread.
  */
 public final class RequestProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(RequestProcessor.class);
@@ -50,15 +51,18 @@ public final class RequestProcessor {
   private final BackupService backups;
   private final Executor maintenance;
   private final Executor statusWorker;
+  private final ReadIndex readIndex;
 
   /**
    * {@code localReads} runs reads of local state; {@code maintenance} runs scrubs (a whole-store
    * read) and {@code statusWorker} status reports, each bounded, so that neither ever delays a
-   * read and a full queue is answered OVERLOADED.
+   * read and a full queue is answered OVERLOADED. {@code readIndex} confirms leadership for
+   * read.path=read-index.
    */
   public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
       Executor localReads, Executor maintenance, Executor statusWorker, DiskSpace diskSpace, NodeMetrics metrics,
-      StatusReporter statusReporter, Membership membership, BackupService backups) {
+      StatusReporter statusReporter, Membership membership, BackupService backups, ReadIndex readIndex) {
+    this.readIndex = readIndex;
     this.membership = membership;
     this.backups = backups;
     this.maintenance = maintenance;
@@ -71,6 +75,14 @@ public final class RequestProcessor {
     this.writes = writes;
     this.stateMachine = stateMachine;
     this.localReads = localReads;
+  }
+
+  /** As above without a read index: read.path=read-index takes the log barrier (for tests of the request checks). */
+  public RequestProcessor(NodeConfig config, RaftGateway raft, WriteProposer writes, BlobStateMachine stateMachine,
+      Executor localReads, Executor maintenance, Executor statusWorker, DiskSpace diskSpace, NodeMetrics metrics,
+      StatusReporter statusReporter, Membership membership, BackupService backups) {
+    this(config, raft, writes, stateMachine, localReads, maintenance, statusWorker, diskSpace, metrics, statusReporter,
+        membership, backups, null);
   }
 
   public CompletableFuture<Response> process(Request request) {
@@ -140,6 +152,8 @@ public final class RequestProcessor {
       case BACKUP_CHUNK -> client.hasRoomForReply() ? backups.chunk(request.getBackupChunk())
           : done(overloaded("node " + config.nodeId() + " holds too many unsent replies; read them, then ask again"));
       case BACKUP_END -> backups.end(request.getBackupEnd());
+      case LEADER_CHECK -> done(invalid("leader_check is asked by one node of the cluster of another, over Raft; "
+          + "it is not accepted from clients"));
       case OP_NOT_SET -> done(error(Status.UNKNOWN_OPERATION,
           "the request names no operation this node knows; is the client newer than the node?"));
     };
@@ -212,10 +226,16 @@ public final class RequestProcessor {
       return done(notLeader());
     }
     return switch (config.readPath()) {
-      case LOG_BARRIER -> writes.barrier().thenApplyAsync(index -> readLocal(request, client), localReads);
+      case READ_INDEX -> readIndex == null ? barrierRead(request, client)
+          : readIndex.awaitLinearizable().thenApplyAsync(confirmed -> readLocal(request, client), localReads);
+      case LOG_BARRIER -> barrierRead(request, client);
       case RATIS_READ_INDEX -> raft.linearizableRead(request);
       case UNSAFE_LOCAL -> throw new IllegalStateException("answered above");
     };
+  }
+
+  private CompletableFuture<Response> barrierRead(Request request, RequestContext client) {
+    return writes.barrier().thenApplyAsync(index -> readLocal(request, client), localReads);
   }
 
   /** Reads local state, unless the client is gone or already holds as many reply bytes as it may. */

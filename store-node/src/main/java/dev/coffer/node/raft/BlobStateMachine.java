@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coffer.node.storage.BlobStore;
 import dev.coffer.proto.Command;
 import dev.coffer.proto.CommandResults;
+import dev.coffer.proto.LeaderCheckResult;
 import dev.coffer.proto.LogEntry;
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
@@ -70,6 +71,7 @@ public final class BlobStateMachine extends BaseStateMachine {
   private final org.apache.ratis.protocol.ClientId snapshotClientId = org.apache.ratis.protocol.ClientId.randomId();
   private final java.util.concurrent.atomic.AtomicLong snapshotCallIds = new java.util.concurrent.atomic.AtomicLong();
   private volatile SnapshotByBytes snapshotByBytes = new SnapshotByBytes(Long.MAX_VALUE);
+  private final AppliedIndexWatch appliedWatch = new AppliedIndexWatch();
 
   /** Told about every leader change this node sees. */
   public interface LeaderListener {
@@ -84,6 +86,11 @@ public final class BlobStateMachine extends BaseStateMachine {
 
   public void setLeaderListener(LeaderListener listener) {
     this.leaderListener = listener;
+  }
+
+  /** Told of every index this node has applied (entries, configuration entries, snapshot installs). */
+  public AppliedIndexWatch appliedIndexWatch() {
+    return appliedWatch;
   }
 
   /** Told how long each snapshot took, in nanoseconds. */
@@ -246,14 +253,36 @@ public final class BlobStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Linearizable reads arrive here after Ratis confirmed the read index. */
+  /**
+   * Linearizable reads arrive here after Ratis confirmed the read index (read.path=ratis-read-index),
+   * and so do the leader checks of read-index rounds (a stale read sent by the leader's
+   * {@link RaftVoters}): those are answered from the Raft state, not the store.
+   */
   @Override
   public CompletableFuture<Message> query(Message request) {
     try {
       Request read = ProtoBridge.parse(Request.parser(), request.getContent());
-      return CompletableFuture.completedFuture(ProtoBridge.toMessage(read(read)));
+      Response answer = read.hasLeaderCheck() ? leaderCheck() : read(read);
+      return CompletableFuture.completedFuture(ProtoBridge.toMessage(answer));
     } catch (InvalidProtocolBufferException e) {
       return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** This node's current term and the leader it knows of, read when the check arrives. */
+  private Response leaderCheck() {
+    RaftServer server = getServer().getNow(null);
+    if (server == null) {
+      return Response.newBuilder().setStatus(Status.UNAVAILABLE).setErrorMessage("the Raft server is starting").build();
+    }
+    try {
+      org.apache.ratis.server.DivisionInfo info = server.getDivision(getGroupId()).getInfo();
+      RaftPeerId leader = info.getLeaderId();
+      return Response.newBuilder().setStatus(Status.OK).setLeaderCheck(LeaderCheckResult.newBuilder()
+          .setTerm(info.getCurrentTerm()).setLeaderId(leader == null ? "" : leader.toString())).build();
+    } catch (IOException e) {
+      return Response.newBuilder().setStatus(Status.UNAVAILABLE)
+          .setErrorMessage("the Raft group is not running here: " + e.getMessage()).build();
     }
   }
 
@@ -311,6 +340,22 @@ public final class BlobStateMachine extends BaseStateMachine {
     } else {
       openStore();
     }
+  }
+
+  @Override
+  protected void setLastAppliedTermIndex(TermIndex newTI) {
+    super.setLastAppliedTermIndex(newTI);
+    if (appliedWatch != null && newTI != null) { // null while BaseStateMachine's constructor runs
+      appliedWatch.applied(newTI.getIndex());
+    }
+  }
+
+  /** Every applied index passes here: entries (applyTransaction) and others (notifyTermIndexUpdated). */
+  @Override
+  protected boolean updateLastAppliedTermIndex(TermIndex newTI) {
+    boolean updated = super.updateLastAppliedTermIndex(newTI);
+    appliedWatch.applied(newTI.getIndex());
+    return updated;
   }
 
   @Override

@@ -46,12 +46,26 @@ class AdminServerTest {
       }
       client.get("metrics", "k1");
     }
+    // Status and health answer from figures refreshed every second: wait until every node's
+    // figures are from after the election.
+    for (String id : cluster.ids()) {
+      dev.coffer.node.testing.Await.until(id + " reports itself healthy", java.time.Duration.ofSeconds(20),
+          () -> healthStatus(id) == 200);
+    }
   }
 
   @AfterAll
   static void stop() throws IOException {
     if (cluster != null) {
       cluster.close();
+    }
+  }
+
+  static int healthStatus(String id) {
+    try {
+      return get(id, "/health").statusCode();
+    } catch (Exception e) {
+      return -1;
     }
   }
 

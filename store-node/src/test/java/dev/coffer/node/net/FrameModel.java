@@ -149,6 +149,7 @@ final class FrameModel {
           .or(() -> Validation.checkKey(request.getHead().getKey()));
       case LIST -> Validation.checkUser(request.getList().getUser());
       case USAGE -> Validation.checkUser(request.getUsage().getUser());
+      case LEADER_CHECK -> Optional.of("node to node only");
       default -> Optional.empty();
     };
     if (request.getOpCase() == Request.OpCase.OP_NOT_SET) {

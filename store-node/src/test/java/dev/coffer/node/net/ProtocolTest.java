@@ -13,6 +13,7 @@ import dev.coffer.node.testing.RawConnection;
 import dev.coffer.proto.DeleteRequest;
 import dev.coffer.proto.GetRequest;
 import dev.coffer.proto.HeadRequest;
+import dev.coffer.proto.LeaderCheckRequest;
 import dev.coffer.proto.ListRequest;
 import dev.coffer.proto.PutRequest;
 import dev.coffer.proto.Request;
@@ -226,6 +227,21 @@ class ProtocolTest {
       assertEquals(Status.UNKNOWN_OPERATION, r.getStatus());
       assertEquals(7, r.getRequestId());
       assertEquals(Status.NOT_FOUND, c.call(get("nobody", "nothing")).getStatus(), "the connection stays usable");
+    }
+  }
+
+  @Test
+  void leaderCheck_fromAClient_invalidArgumentOnEveryNode() throws IOException {
+    for (String id : cluster.ids()) {
+      try (RawConnection c = connect(id)) {
+        Response r = c.call(Request.newBuilder().setRequestId(ids.incrementAndGet())
+            .setLeaderCheck(LeaderCheckRequest.newBuilder().setTerm(1 << 20).setAskerId("intruder")).build());
+        assertEquals(Status.INVALID_ARGUMENT, r.getStatus(), id);
+        assertTrue(r.getErrorMessage().contains("not accepted from clients"), r.getErrorMessage());
+        assertFalse(r.hasLeaderCheck(), "no Raft state is given out");
+        assertEquals(id.equals(leader) ? Status.NOT_FOUND : Status.NOT_LEADER,
+            c.call(get("nobody", "nothing")).getStatus(), "the connection stays usable");
+      }
     }
   }
 
