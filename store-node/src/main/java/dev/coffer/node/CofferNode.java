@@ -12,6 +12,7 @@ import dev.coffer.node.raft.BlobStateMachine;
 import dev.coffer.node.raft.DiskLossRecovery;
 import dev.coffer.node.raft.LeadershipCheck;
 import dev.coffer.node.raft.LeadershipRounds;
+import dev.coffer.node.raft.LeaderLossWatch;
 import dev.coffer.node.raft.LowDiskHandover;
 import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.RaftGateway;
@@ -56,6 +57,7 @@ public final class CofferNode implements AutoCloseable {
   private final BlobStateMachine stateMachine;
   private final RaftGateway raft;
   private final RaftVoters voters;
+  private final LeaderLossWatch leaderLossWatch;
   private final List<ExecutorService> workers;
   private final ExecutorService membershipWorker;
   private final ClientServer clientServer;
@@ -66,10 +68,12 @@ public final class CofferNode implements AutoCloseable {
   private final Thread rejoin;
 
   private CofferNode(NodeConfig config, BlobStateMachine stateMachine, RaftGateway raft, RaftVoters voters,
+      LeaderLossWatch leaderLossWatch,
       List<ExecutorService> workers, ExecutorService membershipWorker, ClientServer clientServer,
       AdminServer adminServer, NodeMetrics metrics, StatusReporter statusReporter, BackupService backups,
       Thread rejoin) {
     this.voters = voters;
+    this.leaderLossWatch = leaderLossWatch;
     this.statusReporter = statusReporter;
     this.config = config;
     this.stateMachine = stateMachine;
@@ -117,6 +121,10 @@ public final class CofferNode implements AutoCloseable {
     ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(daemon("disk-check"));
     checks.scheduleWithFixedDelay(() -> runQuietly(handover::check), 5, 5, TimeUnit.SECONDS);
     RaftVoters voters = new RaftVoters(config, raft);
+    LeaderLossWatch leaderLossWatch = new LeaderLossWatch(raft, voters);
+    if (config.electionOnLeaderExit()) {
+      leaderLossWatch.start();
+    }
     LeadershipRounds rounds = new LeadershipRounds(new LeadershipCheck(voters, config.electionTimeoutMax()),
         new ReadIndexMetrics(metrics.registry()));
     ReadIndex readIndex = new ReadIndex(raft, writes::barrier, rounds, stateMachine.appliedIndexWatch(),
@@ -138,6 +146,7 @@ public final class CofferNode implements AutoCloseable {
       }
       backups.close();
       statusReporter.close();
+      leaderLossWatch.close();
       voters.close();
       raft.close();
       localReads.shutdownNow();
@@ -157,7 +166,7 @@ public final class CofferNode implements AutoCloseable {
     LOG.info("Coffer node {} {} serving clients on {} (raft {}, admin {}, data {})", config.nodeId(),
         CofferVersion.get(), config.clientAddress(), config.raftAddress(), config.adminAddress().orElse("none"),
         config.dataDir());
-    return new CofferNode(config, stateMachine, raft, voters, List.of(checks, localReads, maintenance, statusWorker),
+    return new CofferNode(config, stateMachine, raft, voters, leaderLossWatch, List.of(checks, localReads, maintenance, statusWorker),
         membershipWorker, clientServer, adminServer, metrics, statusReporter, backups, rejoin);
   }
 
@@ -239,6 +248,7 @@ public final class CofferNode implements AutoCloseable {
     clientServer.close();
     backups.close();
     statusReporter.close();
+    leaderLossWatch.close();
     voters.close();
     raft.close();
     metrics.close();

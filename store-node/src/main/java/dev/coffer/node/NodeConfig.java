@@ -57,6 +57,7 @@ public final class NodeConfig {
   private final long snapshotEveryBytes;
   private final Duration healthApplyStall;
   private final boolean snapshotOnStop;
+  private final boolean electionOnLeaderExit;
   private final boolean bootstrap;
   private final boolean join;
   private final ReadPath readPath;
@@ -83,6 +84,7 @@ public final class NodeConfig {
     this.healthApplyStall = Duration.ofSeconds(intValue(p, "health.apply.stall.seconds",
         DEFAULT_HEALTH_APPLY_STALL_SECONDS));
     this.snapshotOnStop = Boolean.parseBoolean(p.getProperty("snapshot.on.stop", "true").trim());
+    this.electionOnLeaderExit = Boolean.parseBoolean(p.getProperty("election.on.leader.exit", "true").trim());
     this.bootstrap = bootstrap;
     this.join = join;
     if (bootstrap && join) {
@@ -255,6 +257,8 @@ public final class NodeConfig {
   public Duration healthApplyStall() { return healthApplyStall; }
   /** Take a snapshot when the node shuts down cleanly (faster restart). */
   public boolean snapshotOnStop() { return snapshotOnStop; }
+  /** A follower stands for election as soon as its leader's process is gone (see LeaderLossWatch). */
+  public boolean electionOnLeaderExit() { return electionOnLeaderExit; }
   public ReadPath readPath() { return readPath; }
   /** Connections, memory and timeouts of the client port (the client.* settings). */
   public ClientLimits clientLimits() { return clientLimits; }

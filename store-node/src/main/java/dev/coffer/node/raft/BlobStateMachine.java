@@ -269,17 +269,20 @@ public final class BlobStateMachine extends BaseStateMachine {
     }
   }
 
-  /** This node's current term and the leader it knows of, read when the check arrives. */
+  /** This node's current term, the leader it knows of and its last log entry, read when the check arrives. */
   private Response leaderCheck() {
     RaftServer server = getServer().getNow(null);
     if (server == null) {
       return Response.newBuilder().setStatus(Status.UNAVAILABLE).setErrorMessage("the Raft server is starting").build();
     }
     try {
-      org.apache.ratis.server.DivisionInfo info = server.getDivision(getGroupId()).getInfo();
+      RaftServer.Division division = server.getDivision(getGroupId());
+      org.apache.ratis.server.DivisionInfo info = division.getInfo();
       RaftPeerId leader = info.getLeaderId();
+      TermIndex last = division.getRaftLog().getLastEntryTermIndex();
       return Response.newBuilder().setStatus(Status.OK).setLeaderCheck(LeaderCheckResult.newBuilder()
-          .setTerm(info.getCurrentTerm()).setLeaderId(leader == null ? "" : leader.toString())).build();
+          .setTerm(info.getCurrentTerm()).setLeaderId(leader == null ? "" : leader.toString())
+          .setLastTerm(last == null ? 0 : last.getTerm()).setLastIndex(last == null ? 0 : last.getIndex())).build();
     } catch (IOException e) {
       return Response.newBuilder().setStatus(Status.UNAVAILABLE)
           .setErrorMessage("the Raft group is not running here: " + e.getMessage()).build();

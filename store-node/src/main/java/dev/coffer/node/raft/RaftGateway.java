@@ -22,19 +22,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.impl.ClientProtoUtils;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.exceptions.NotLeaderException;
 import org.apache.ratis.protocol.exceptions.RaftException;
 import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.RaftStorage;
 
 /**
@@ -134,6 +138,28 @@ public final class RaftGateway implements AutoCloseable {
     }
     String configured = config.clientAddressOf(peerId);
     return configured == null ? "" : configured;
+  }
+
+  /** This node's last Raft log entry; {@link TermIndex#INITIAL_VALUE} when the log is empty. */
+  public TermIndex lastLogEntry() {
+    TermIndex last = division().getRaftLog().getLastEntryTermIndex();
+    return last == null ? TermIndex.INITIAL_VALUE : last;
+  }
+
+  /**
+   * Starts an election on this follower now, without waiting out its election timeout, because
+   * {@code lostLeader}'s process is gone (see {@link LeaderLossWatch}). It goes through the request
+   * a leader sends when it hands over leadership, on behalf of the leader that can no longer send
+   * it: Ratis accepts it only while this node still follows {@code lostLeader} in the term of
+   * {@code ownLast}, so a stale call does nothing. Returns whether this node became a candidate.
+   */
+  public boolean standForLostLeader(RaftPeerId lostLeader, TermIndex ownLast) throws IOException {
+    StartLeaderElectionRequestProto request = StartLeaderElectionRequestProto.newBuilder()
+        .setServerRequest(ClientProtoUtils.toRaftRpcRequestProtoBuilder(
+            RaftGroupMemberId.valueOf(lostLeader, GROUP_ID), server.getId()))
+        .setLeaderLastEntry(ownLast.toProto())
+        .build();
+    return server.startLeaderElection(request).getServerReply().getSuccess();
   }
 
   public long appliedIndex() {
