@@ -20,7 +20,8 @@ changes: leadership transferred and a follower removed, wiped and added back). A
 both histories go through the linearizability checker, every acknowledged add must be there,
 and the replicas' digests must agree. Prints each run's faults, operations and verdicts, then
 a total with the time to elect a new leader (p50/p99; after any loss of the leader, and after
-kill -9 of the leader alone). A failing run's histories are kept under
+kill -9 of the leader alone), the time until a put sent at kill -9 of the leader is acknowledged,
+and the time until every node has caught up after a healed partition. A failing run's histories are kept under
 DIR/failures/ for replay. Needs root (ip netns). Exit status 0 only if every run passed.
 
   --minutes N       total time (default 20)

@@ -56,6 +56,12 @@ public final class FaultLog {
     electionPercentile(50).ifPresent(d -> b.append(", p50 ").append(d.toMillis()).append(" ms"));
     electionPercentile(99).ifPresent(d -> b.append(", p99 ").append(d.toMillis()).append(" ms"));
     b.append(", max ").append(elections.isEmpty() ? "-" : elections.get(elections.size() - 1).toMillis() + " ms");
+    List<Duration> writes = events().stream().flatMap(e -> e.writeAfter().stream()).sorted().toList();
+    if (!writes.isEmpty()) {
+      b.append("\na write sent at a leader loss acknowledged after: median ")
+          .append(writes.get((writes.size() - 1) / 2).toMillis()).append(" ms, max ")
+          .append(writes.get(writes.size() - 1).toMillis()).append(" ms (").append(writes.size()).append(')');
+    }
     List<FaultEvent> anomalies = anomalies();
     if (!anomalies.isEmpty()) {
       b.append("\nunexpected: ").append(anomalies);

@@ -1,12 +1,16 @@
 package dev.coffer.chaos.net;
 
+import dev.coffer.client.CofferClient;
+import dev.coffer.client.NodeStatus;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Injects faults into a {@link NetnsCluster} one at a time while clients run: apply, hold for the
  * fault length, heal, wait for a leader, stay healthy for the heal length. Every fault is recorded in
  * the {@link FaultLog}; when a fault takes the leader away, the time until another node reports LEADER
- * is measured by polling every node's status every ~50 ms.
+ * is measured by polling every node's status every ~50 ms, and the time until a put sent right after
+ * the fault is acknowledged. After each heal, the time until every node has caught up is measured.
  *
  * <p>Choices (kind, target, partition shape) come from the seeded {@link Random} in a fixed order, so a
  * seed replays the same schedule up to timing. Everything is healed at the end of {@link #runFor} and in
@@ -26,7 +31,10 @@ public final class Nemesis implements AutoCloseable {
   static final Duration LEADER_TIMEOUT = Duration.ofSeconds(60);
   /** How long to watch for a new leader after the old one was taken away. */
   static final Duration NEW_LEADER_TIMEOUT = Duration.ofSeconds(30);
+  /** How long to wait for every node to catch up after a heal before giving up measuring it. */
+  public static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(60);
   private static final long POLL_MILLIS = 50;
+  private static final String PROBE_USER = "nemesis";
 
   private final NetnsCluster cluster;
   private final Random random;
@@ -35,6 +43,9 @@ public final class Nemesis implements AutoCloseable {
   private final Duration healLength;
   private final FaultInjector injector;
   private final FaultLog faults = new FaultLog();
+  /** Sends the probe writes, as an application would: every endpoint, the default retry policy. */
+  private final CofferClient probe;
+  private int probes;
 
   public Nemesis(NetnsCluster cluster, Random random, List<FaultKind> kinds, Duration faultLength,
                  Duration healLength) {
@@ -53,6 +64,7 @@ public final class Nemesis implements AutoCloseable {
     this.faultLength = faultLength;
     this.healLength = healLength;
     this.injector = new FaultInjector(cluster, random);
+    this.probe = CofferClient.builder().endpoints(cluster.endpoints()).build();
   }
 
   public FaultLog faults() {
@@ -82,9 +94,11 @@ public final class Nemesis implements AutoCloseable {
     FaultInjector.ActiveFault fault = injector.inject(kind, leader);
     log.info("Fault {} on {} (leader was {})", kind, fault.target(), leader);
     Optional<Duration> newLeaderAfter = Optional.empty();
+    CompletableFuture<Optional<Duration>> writeAfter = CompletableFuture.completedFuture(Optional.empty());
     String note = "";
     try {
       if (fault.leaderLost()) {
+        writeAfter = probeWrite(appliedAt);
         newLeaderAfter = awaitLeaderOtherThan(leader, appliedAt);
         if (newLeaderAfter.isEmpty()) {
           note = "no node other than " + leader + " became leader within " + NEW_LEADER_TIMEOUT;
@@ -100,12 +114,45 @@ public final class Nemesis implements AutoCloseable {
       throw e;
     }
     fault.heal().run();
-    FaultEvent event = new FaultEvent(kind, fault.target(), start, Instant.now(), newLeaderAfter, note);
+    long healedAt = System.nanoTime();
+    Optional<Duration> caughtUpAfter = awaitAllCaughtUp(healedAt);
+    FaultEvent event = new FaultEvent(kind, fault.target(), start, Instant.now(), newLeaderAfter,
+        writeAfter.join(), caughtUpAfter, note);
     faults.add(event);
     log.info("Healed: {}", event);
     cluster.awaitLeader(LEADER_TIMEOUT);
-    Thread.sleep(healLength.toMillis());
+    sleepUntil(healedAt + healLength.toNanos());
     return event;
+  }
+
+  /** One put, sent now; completes with how long after {@code since} it was acknowledged (empty if never). */
+  private CompletableFuture<Optional<Duration>> probeWrite(long since) {
+    String key = "probe-" + (++probes);
+    return probe.putAsync(PROBE_USER, key, key.getBytes(StandardCharsets.UTF_8))
+        .handle((ok, failure) -> failure == null ? Optional.of(Duration.ofNanos(System.nanoTime() - since))
+            : Optional.<Duration>empty());
+  }
+
+  /**
+   * Waits until every node has applied what the leader had committed when there was first a leader
+   * after the heal; returns how long after {@code healedAt} that was, or empty after {@link #CATCH_UP_TIMEOUT}.
+   */
+  private Optional<Duration> awaitAllCaughtUp(long healedAt) throws InterruptedException {
+    long deadline = healedAt + CATCH_UP_TIMEOUT.toNanos();
+    long target = -1;
+    while (System.nanoTime() < deadline) {
+      ClusterView view = cluster.view();
+      if (target < 0) {
+        target = view.stableLeader().flatMap(view::status).map(NodeStatus::commitIndex).orElse(-1L);
+      }
+      long reached = target;
+      if (target >= 0 && cluster.ids().stream()
+          .allMatch(id -> view.status(id).map(s -> s.appliedIndex() >= reached).orElse(false))) {
+        return Optional.of(Duration.ofNanos(System.nanoTime() - healedAt));
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+    return Optional.empty();
   }
 
   private Optional<Duration> awaitLeaderOtherThan(String formerLeader, long since) throws InterruptedException {
@@ -145,7 +192,7 @@ public final class Nemesis implements AutoCloseable {
   /** Heals everything; the cluster itself stays up (it is closed by its owner). */
   @Override
   public void close() {
-    try {
+    try (probe) {
       healEverything();
       injector.close();
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.coffer.chaos.run;
 
 import dev.coffer.chaos.net.FaultEvent;
 import dev.coffer.chaos.net.FaultKind;
+import dev.coffer.chaos.net.Nemesis;
 import dev.coffer.chaos.net.NetnsHosts;
 import dev.coffer.node.storage.Directories;
 import java.nio.file.Files;
@@ -74,6 +75,9 @@ public final class ChaosMain {
     Map<FaultKind, Integer> faults = new EnumMap<>(FaultKind.class);
     List<Long> elections = new ArrayList<>();
     List<Long> afterKill = new ArrayList<>();
+    List<Long> writeAfterKill = new ArrayList<>();
+    List<Long> caughtUp = new ArrayList<>();
+    int notCaughtUp = 0;
     int ops = 0;
     int lost = 0;
     int failedButCommitted = 0;
@@ -88,6 +92,19 @@ public final class ChaosMain {
           .filter(e -> e.kind() == FaultKind.KILL_LEADER || e.kind() == FaultKind.KILL_RANDOM)
           .map(FaultEvent::newLeaderAfter).flatMap(Optional::stream)
           .forEach(d -> afterKill.add(d.toMillis()));
+      r.faults().events().stream()
+          .filter(e -> e.kind() == FaultKind.KILL_LEADER || e.kind() == FaultKind.KILL_RANDOM)
+          .map(FaultEvent::writeAfter).flatMap(Optional::stream)
+          .forEach(d -> writeAfterKill.add(d.toMillis()));
+      for (FaultEvent e : r.faults().events()) {
+        if (e.kind().name().startsWith("PARTITION_")) {
+          if (e.caughtUpAfter().isPresent()) {
+            caughtUp.add(e.caughtUpAfter().get().toMillis());
+          } else {
+            notCaughtUp++;
+          }
+        }
+      }
       ops += r.registerOps() + r.setOps();
       lost += r.lost().size();
       failedButCommitted += r.failedButCommitted().size();
@@ -102,6 +119,8 @@ public final class ChaosMain {
     }
     Collections.sort(elections);
     Collections.sort(afterKill);
+    Collections.sort(writeAfterKill);
+    Collections.sort(caughtUp);
     return "total: runs " + reports.size() + ", histories checked " + 2 * reports.size()
         + ", ILLEGAL " + illegal + ", UNKNOWN " + unknown + ", operations " + ops
         + " (outcome unknown " + unknownOutcomes + "), acknowledged writes lost " + lost
@@ -109,7 +128,12 @@ public final class ChaosMain {
         + ", new leader after a leader was taken away: p50 " + percentile(elections, 50) + " ms, p99 "
         + percentile(elections, 99) + " ms (" + elections.size() + " elections), of which after kill -9 of the "
         + "leader: p50 " + percentile(afterKill, 50) + " ms, p99 " + percentile(afterKill, 99) + " ms ("
-        + afterKill.size() + ")";
+        + afterKill.size() + "); a write sent at kill -9 of the leader acknowledged after: p50 "
+        + percentile(writeAfterKill, 50) + " ms, p99 " + percentile(writeAfterKill, 99) + " ms, max "
+        + percentile(writeAfterKill, 100) + " ms (" + writeAfterKill.size() + "); every node caught up after a "
+        + "healed partition: p50 " + percentile(caughtUp, 50) + " ms, p99 " + percentile(caughtUp, 99) + " ms, max "
+        + percentile(caughtUp, 100) + " ms (" + caughtUp.size() + (notCaughtUp > 0 ? ", " + notCaughtUp
+        + " not within " + Nemesis.CATCH_UP_TIMEOUT.toSeconds() + " s" : "") + ")";
   }
 
   private static String percentile(List<Long> sorted, double p) {
