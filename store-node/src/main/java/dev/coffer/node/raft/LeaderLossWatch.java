@@ -9,6 +9,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -45,6 +46,8 @@ public final class LeaderLossWatch implements Closeable {
   private static final long TICK_MILLIS = 100;
   private static final int CONNECT_TIMEOUT_MILLIS = 500;
   private static final long ASK_TIMEOUT_MILLIS = 500;
+  /** How long each follower ranked before this one (by id) among those that did not answer is given to stand. */
+  private static final long SILENT_RANK_DELAY_MILLIS = 300;
 
   private final RaftGateway raft;
   private final LeadershipCheck.Voters voters;
@@ -86,6 +89,7 @@ public final class LeaderLossWatch implements Closeable {
       }
       try {
         watched = Watched.open(leader, this::connectionEnded);
+        otherFollowers(leader).forEach(id -> voters.askTerm(id, leader.term())); // connects before it matters
       } catch (ConnectException e) {
         if (!leader.equals(actedOn)) {
           actedOn = leader;
@@ -130,12 +134,25 @@ public final class LeaderLossWatch implements Closeable {
   /** The leader's Raft port refused a connection: the follower with the most up-to-date log stands now. */
   private void onLeaderGone(Leader leader) {
     TermIndex own = raft.lastLogEntry();
-    Map<String, LeaderCheckResult> others = askOtherFollowers(leader);
+    List<String> otherIds = otherFollowers(leader);
+    Map<String, LeaderCheckResult> others = ask(otherIds, leader.term());
     if (!CandidateChoice.shouldStand(voters.selfId(), own.getTerm(), own.getIndex(), leader.id().toString(),
         leader.term(), others)) {
       LOG.info("Leader {}'s Raft port refuses connections (its process has exited); another follower stands "
           + "first (own last entry {}, others {})", leader.id(), own, describe(others));
       return;
+    }
+    // A follower that did not answer may be standing too: two candidates at once split the vote.
+    // Those silent ones with a lower id go first; this one stands only if none of them has won.
+    long silentBefore = otherIds.stream().filter(id -> !others.containsKey(id))
+        .filter(id -> id.compareTo(voters.selfId()) < 0).count();
+    if (silentBefore > 0) {
+      try {
+        Thread.sleep(silentBefore * SILENT_RANK_DELAY_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
     if (!leader.equals(currentLeader())) {
       return; // this node follows someone else by now
@@ -150,14 +167,16 @@ public final class LeaderLossWatch implements Closeable {
     }
   }
 
-  /** The other voters' answers, each within {@link #ASK_TIMEOUT_MILLIS}; those that do not answer are left out. */
-  private Map<String, LeaderCheckResult> askOtherFollowers(Leader leader) {
+  /** The voters other than this node and the leader. */
+  private List<String> otherFollowers(Leader leader) {
+    return voters.configurations().get(0).stream()
+        .filter(id -> !id.equals(voters.selfId()) && !id.equals(leader.id().toString())).toList();
+  }
+
+  /** The answers of {@code ids}, each within {@link #ASK_TIMEOUT_MILLIS}; those that do not answer are left out. */
+  private Map<String, LeaderCheckResult> ask(List<String> ids, long term) {
     Map<String, CompletableFuture<LeaderCheckResult>> asked = new LinkedHashMap<>();
-    for (String id : voters.configurations().get(0)) {
-      if (!id.equals(voters.selfId()) && !id.equals(leader.id().toString())) {
-        asked.put(id, voters.askTerm(id, leader.term()));
-      }
-    }
+    ids.forEach(id -> asked.put(id, voters.askTerm(id, term)));
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ASK_TIMEOUT_MILLIS);
     Map<String, LeaderCheckResult> answers = new LinkedHashMap<>();
     asked.forEach((id, answer) -> {

@@ -61,6 +61,13 @@ public final class RaftSettings {
     // commit index from the leader instead, as in plain Raft.
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
 
+    // How long the leader waits before trying a failing follower again, by its count of errors in a
+    // row. Ratis's default reaches 5 s after 30 errors, and a follower cut off for a few seconds
+    // collects that many at once (every pending heartbeat times out together): it then stayed
+    // behind for up to 5 s after the network healed. A retry is cheap (a refused connection or a
+    // request that waits out its timeout), so never wait more than 1 s.
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, "1ms,10, 100ms,100, 1s,100000000");
+
     // Every entry is fsynced before it counts toward a commit.
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
     RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, false);
