@@ -8,7 +8,7 @@ REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 
 usage() {
     cat <<USAGE
-Usage: chaos.sh --minutes N [--seed S] [--run-seconds R] [--nodes K] [--dir DIR]
+Usage: chaos.sh --minutes N [--seed S] [--run-seconds R] [--nodes K] [--faults LIST] [--dir DIR]
        chaos.sh --check PATH...
 
 Runs back-to-back fault-injection runs for N minutes. Each run starts a new K-node cluster, each
@@ -29,6 +29,10 @@ DIR/failures/ for replay. Needs root (ip netns). Exit status 0 only if every run
   --run-seconds R   length of one run's fault phase (default 180)
   --nodes K         nodes per cluster, at least 3 (default 3; with 5 a ring partition really
                     gives each node a different majority)
+  --faults LIST     only these fault kinds, comma-separated (default: all): kill_leader,
+                    kill_random, pause, partition_one, partition_leader,
+                    partition_majority_minority, partition_ring, partition_bridge, wipe_disk,
+                    membership_change
   --dir DIR         work directory (default ./data/chaos)
   --check PATH...   check kept histories again, without a cluster (no root needed): each PATH a
                     register.history or set.history file, or a folder holding them, such as

@@ -63,7 +63,7 @@ public final class CofferClientBuilder {
         return this;
     }
 
-    /** Default: 100 attempts (the operation timeout usually ends retries first), pauses from 50 ms doubling up to 1 s. */
+    /** Default: 300 attempts (the operation timeout usually ends retries first), pauses from 50 ms doubling up to 250 ms. */
     public CofferClientBuilder retryPolicy(RetryPolicy retryPolicy) {
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
         return this;

@@ -29,6 +29,14 @@ public final class ChaosMain {
     Duration perRun = Duration.ofSeconds(Long.parseLong(arg(args, "--run-seconds", "180")));
     Path work = Path.of(arg(args, "--dir", "data/chaos")).toAbsolutePath();
     int nodes = Integer.parseInt(arg(args, "--nodes", "3"));
+    List<FaultKind> kinds;
+    try {
+      kinds = faultKinds(arg(args, "--faults", ""));
+    } catch (IllegalArgumentException e) {
+      System.err.println("chaos: --faults takes a comma-separated list of " + FaultKind.all() + ": " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (nodes < 3) {
       System.err.println("chaos: --nodes must be at least 3");
       System.exit(2);
@@ -39,8 +47,8 @@ public final class ChaosMain {
       System.exit(2);
     }
     Files.createDirectories(work);
-    System.out.printf("chaos: %d minutes, %d nodes, runs of %d s, first seed %d, work dir %s%n",
-        total.toMinutes(), nodes, perRun.toSeconds(), seed, work);
+    System.out.printf("chaos: %d minutes, %d nodes, runs of %d s, first seed %d, faults %s, work dir %s%n",
+        total.toMinutes(), nodes, perRun.toSeconds(), seed, kinds.equals(FaultKind.all()) ? "all" : kinds, work);
 
     long deadline = System.nanoTime() + total.toNanos();
     List<RunReport> reports = new ArrayList<>();
@@ -52,7 +60,7 @@ public final class ChaosMain {
       Path runDir = work.resolve("run-" + runSeed);
       RunReport report;
       try {
-        report = FaultRun.run(runDir.resolve("cluster"), RunSettings.allFaults(runSeed, nodes, length),
+        report = FaultRun.run(runDir.resolve("cluster"), RunSettings.someFaults(runSeed, nodes, length, kinds),
             work.resolve("failures"));
       } catch (Exception | AssertionError e) {
         // The cluster did not recover (no leader, a node that never came back, ...): a failed run, kept.
@@ -142,6 +150,18 @@ public final class ChaosMain {
     }
     int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
     return Long.toString(sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))));
+  }
+
+  /** The kinds named in {@code list} (comma-separated), or every kind when it is empty. */
+  static List<FaultKind> faultKinds(String list) {
+    if (list.isBlank()) {
+      return FaultKind.all();
+    }
+    List<FaultKind> kinds = new ArrayList<>();
+    for (String name : list.split(",")) {
+      kinds.add(FaultKind.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT)));
+    }
+    return kinds;
   }
 
   private static String arg(String[] args, String name, String fallback) {

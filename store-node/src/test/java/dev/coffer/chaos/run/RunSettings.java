@@ -11,7 +11,12 @@ public record RunSettings(long seed, int nodes, Duration duration, Duration faul
 
   /** A run of {@code nodes} nodes mixing every fault, with the store's real configuration. */
   public static RunSettings allFaults(long seed, int nodes, Duration duration) {
+    return someFaults(seed, nodes, duration, FaultKind.all());
+  }
+
+  /** The same, choosing among {@code faults} only. */
+  public static RunSettings someFaults(long seed, int nodes, Duration duration, List<FaultKind> faults) {
     return new RunSettings(seed, nodes, duration, Duration.ofSeconds(4), Duration.ofSeconds(3),
-        FaultKind.all(), Map.of("snapshot.every.entries", "500"), 4, 5, 2);
+        List.copyOf(faults), Map.of("snapshot.every.entries", "500"), 4, 5, 2);
   }
 }
