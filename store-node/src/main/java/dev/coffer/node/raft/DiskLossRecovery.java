@@ -5,16 +5,20 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
+import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.util.ProtoUtils;
 import org.apache.ratis.util.TimeDuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +34,9 @@ import org.slf4j.LoggerFactory;
  *       stages it (snapshot install plus log) until it has nearly caught up;
  *   <li>once it has applied everything committed at that point, it becomes a voter again.
  * </ol>
+ * Each step starts from the cluster's replicated configuration, asked of the members this node
+ * knows, never from this node's configuration file: members may have been added and removed
+ * since the file was written.
  */
 public final class DiskLossRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(DiskLossRecovery.class);
@@ -43,7 +50,8 @@ public final class DiskLossRecovery {
   /** Step 1: the other voters remove this node from the group. */
   public void removeSelf(Duration timeout) throws IOException {
     LOG.info("Node {} lost its data; asking the cluster to remove it before it rejoins", config.nodeId());
-    setConfiguration(others(), List.of(), timeout);
+    changeMembers(now -> new Members(now.votersWithout(config.nodeId()), now.listenersWithout(config.nodeId())),
+        timeout);
     LOG.info("Node {} removed from the voters", config.nodeId());
   }
 
@@ -52,7 +60,11 @@ public final class DiskLossRecovery {
    * commit index once that change is committed: this node may vote again after applying it.
    */
   public long joinAsListener(Duration timeout) throws IOException {
-    RaftClientReply reply = setConfiguration(others(), List.of(self(RaftPeerRole.LISTENER)), timeout);
+    RaftClientReply reply = changeMembers(now -> {
+      List<RaftPeer> listeners = new ArrayList<>(now.listenersWithout(config.nodeId()));
+      listeners.add(self(RaftPeerRole.LISTENER));
+      return new Members(now.votersWithout(config.nodeId()), listeners);
+    }, timeout);
     long commitIndex = reply.getCommitInfos().stream().mapToLong(CommitInfoProto::getCommitIndex).max().orElse(0);
     if (commitIndex <= 0) {
       throw new IOException("the cluster reported no commit index after adding node " + config.nodeId()
@@ -77,38 +89,130 @@ public final class DiskLossRecovery {
 
   /** Step 3b: make this node a voter again. */
   public void promoteSelf(Duration timeout) throws IOException {
-    List<RaftPeer> voters = new ArrayList<>(others());
-    voters.add(self(RaftPeerRole.FOLLOWER));
-    setConfiguration(voters, List.of(), timeout);
+    changeMembers(now -> {
+      List<RaftPeer> voters = new ArrayList<>(now.votersWithout(config.nodeId()));
+      voters.add(self(RaftPeerRole.FOLLOWER));
+      return new Members(voters, now.listenersWithout(config.nodeId()));
+    }, timeout);
     LOG.info("Node {} is a voter again", config.nodeId());
   }
 
-  private RaftClientReply setConfiguration(List<RaftPeer> voters, List<RaftPeer> listeners, Duration timeout)
-      throws IOException {
-    SetConfigurationRequest.Arguments change = SetConfigurationRequest.Arguments.newBuilder()
-        .setServersInNewConf(voters)
-        .setListenersInNewConf(listeners)
-        .build();
-    long attempts = Math.max(1, timeout.toSeconds());
-    try (RaftClient client = RaftClient.newBuilder()
-        .setProperties(RaftSettings.clientProperties(config))
-        .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, others()))
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep((int) attempts,
-            TimeDuration.valueOf(1, TimeUnit.SECONDS)))
-        .build()) {
-      RaftClientReply reply = client.admin().setConfiguration(change);
-      if (!reply.isSuccess()) {
-        throw new IOException("membership change " + change + " failed: " + reply.getException());
+  /**
+   * Reads the cluster's configuration, computes the next one with {@code change}, and asks for it
+   * as a compare-and-set: the leader refuses it if its configuration is not the one read (a stale
+   * answer, or a change made meanwhile), and then it is read again, until {@code timeout}.
+   */
+  private RaftClientReply changeMembers(UnaryOperator<Members> change, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      Members now = currentMembers(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      Members next = change.apply(now);
+      SetConfigurationRequest.Arguments request = SetConfigurationRequest.Arguments.newBuilder()
+          .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+          .setServersInCurrentConf(now.voters())
+          .setListenersInCurrentConf(now.listeners())
+          .setServersInNewConf(next.voters())
+          .setListenersInNewConf(next.listeners())
+          .build();
+      try (RaftClient client = RaftClient.newBuilder()
+          .setProperties(RaftSettings.clientProperties(config))
+          .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, dialable(now.votersWithout(config.nodeId()))))
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(1, TimeUnit.SECONDS)))
+          .build()) {
+        String failure;
+        try {
+          RaftClientReply reply = client.admin().setConfiguration(request);
+          if (reply.isSuccess()) {
+            return reply;
+          }
+          failure = String.valueOf(reply.getException());
+        } catch (IOException e) {
+          failure = e.toString();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException("membership change from voters " + ids(now.voters()) + ", listeners "
+              + ids(now.listeners()) + " to voters " + ids(next.voters()) + ", listeners " + ids(next.listeners())
+              + " failed: " + failure);
+        }
+        LOG.info("Membership change to voters {}, listeners {} refused ({}); reading the configuration again",
+            ids(next.voters()), ids(next.listeners()), failure);
       }
-      return reply;
+      sleep(1_000);
     }
   }
 
-  private List<RaftPeer> others() {
+  /** The voters and listeners of the cluster's configuration, as committed. */
+  record Members(List<RaftPeer> voters, List<RaftPeer> listeners) {
+    List<RaftPeer> votersWithout(String id) {
+      return voters.stream().filter(p -> !p.getId().toString().equals(id)).toList();
+    }
+
+    List<RaftPeer> listenersWithout(String id) {
+      return listeners.stream().filter(p -> !p.getId().toString().equals(id)).toList();
+    }
+  }
+
+  /**
+   * The cluster's current configuration: every member named in this node's file is asked, and the
+   * leader's answer is taken (any member's if none says it leads: a stale one is refused by the
+   * compare-and-set). Retried until {@code timeout} while nobody answers or the configuration is
+   * joint (a change under way).
+   */
+  Members currentMembers(Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<RaftPeer> known = fileMembers();
+    try (RaftClient client = RaftClient.newBuilder()
+        .setProperties(RaftSettings.clientProperties(config))
+        .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, dialable(known)))
+        .setRetryPolicy(RetryPolicies.noRetry())
+        .build()) {
+      while (true) {
+        RaftConfigurationProto newest = null;
+        for (RaftPeer peer : known) {
+          try {
+            GroupInfoReply info = client.getGroupManagementApi(peer.getId()).info(RaftGateway.GROUP_ID);
+            boolean leader = info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER;
+            if (info.getConf().isPresent() && (newest == null || leader)) {
+              newest = info.getConf().get();
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.debug("{} did not say the cluster's configuration: {}", peer.getId(), e.toString());
+          }
+        }
+        if (newest != null && newest.getOldPeersCount() == 0 && newest.getOldListenersCount() == 0) {
+          return new Members(ProtoUtils.toRaftPeers(newest.getPeersList()),
+              ProtoUtils.toRaftPeers(newest.getListenersList()));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IOException(newest == null
+              ? "no member of the cluster named in " + config.nodeId() + "'s configuration (" + ids(known)
+                  + ") answered within " + timeout
+              : "the cluster's configuration was still changing after " + timeout);
+        }
+        sleep(1_000);
+      }
+    }
+  }
+
+  /** The members this node's configuration file names, itself excluded. */
+  private List<RaftPeer> fileMembers() {
     List<RaftPeer> peers = new ArrayList<>();
     config.peers().values().stream().filter(p -> !p.id().equals(config.nodeId()))
         .forEach(p -> peers.add(RaftGateway.peer(p, RaftPeerRole.FOLLOWER)));
     return peers;
+  }
+
+  /**
+   * The peers as a RaftClient must see them: Coffer's peers carry the Coffer client address in
+   * Ratis's client-address field (see RaftGateway.peer), which Ratis's client would dial.
+   */
+  private static List<RaftPeer> dialable(List<RaftPeer> peers) {
+    return peers.stream().map(p -> RaftPeer.newBuilder().setId(p.getId()).setAddress(p.getAddress()).build())
+        .toList();
+  }
+
+  private static List<String> ids(List<RaftPeer> peers) {
+    return peers.stream().map(p -> p.getId().toString()).toList();
   }
 
   private RaftPeer self(RaftPeerRole role) {
