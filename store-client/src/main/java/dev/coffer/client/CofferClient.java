@@ -12,6 +12,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -119,6 +120,124 @@ public final class CofferClient implements AutoCloseable {
         String what = describe("get", user, key);
         return Futures.map(read(Requests.get(user, key, options), options, what),
                 response -> Responses.getResult(response, what));
+    }
+
+    /**
+     * Version {@code version} of {@code key}: the current one or an earlier one still kept;
+     * {@link NotFoundException} when that version is not kept or is a delete.
+     */
+    public Blob get(String user, String key, long version) {
+        return await(() -> getAsync(user, key, version), false);
+    }
+
+    public CompletableFuture<Blob> getAsync(String user, String key, long version) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+            if (version == 0) {
+                throw new InvalidArgumentException("version must not be 0");
+            }
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = describe("get", user, key) + " version " + Long.toUnsignedString(version);
+        ReadOptions options = ReadOptions.linearizable();
+        return Futures.map(read(Requests.getVersion(user, key, version, options), options, what),
+                response -> Responses.getResult(response, what));
+    }
+
+    // ------------------------------------------------------------------------------- versions
+
+    /**
+     * Up to {@code limit} versions of {@code key} older than {@code beforeVersion} (0: from the
+     * newest), newest first: the current one, then the earlier ones kept and the deletes.
+     * {@code limit} 0 asks for the node's default page.
+     */
+    public VersionPage versions(String user, String key, long beforeVersion, int limit) {
+        return await(() -> versionsAsync(user, key, beforeVersion, limit), false);
+    }
+
+    public CompletableFuture<VersionPage> versionsAsync(String user, String key, long beforeVersion, int limit) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+            if (limit < 0) {
+                throw new InvalidArgumentException("limit must not be negative, got " + limit);
+            }
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String what = describe("versions", user, key);
+        ReadOptions options = ReadOptions.linearizable();
+        return Futures.map(read(Requests.versions(user, key, beforeVersion, limit, options), options, what),
+                response -> Responses.versionsResult(response, what));
+    }
+
+    /** Every version of {@code key} kept, newest first (page by page). */
+    public List<ObjectVersion> versions(String user, String key) {
+        List<ObjectVersion> all = new java.util.ArrayList<>();
+        long before = 0;
+        while (true) {
+            VersionPage page = versions(user, key, before, 0);
+            all.addAll(page.versions());
+            if (!page.truncated() || page.versions().isEmpty()) {
+                return all;
+            }
+            before = page.nextBeforeVersion();
+        }
+    }
+
+    // ------------------------------------------------------------------------------- undelete
+
+    /**
+     * Brings back the newest earlier version of a deleted key, as a new version.
+     * {@link NotFoundException} when none is kept; {@link VersionConflictException} when the key exists.
+     */
+    public Undeleted undelete(String user, String key) {
+        return await(() -> undeleteAsync(user, key), true);
+    }
+
+    public CompletableFuture<Undeleted> undeleteAsync(String user, String key) {
+        try {
+            Arguments.requireUser(user);
+            Arguments.requireKey(key);
+        } catch (InvalidArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        WriteId writeId = writes.next();
+        String what = describe("undelete", user, key);
+        return Futures.map(write(Requests.undelete(user, key, writeId), writeId, what),
+                response -> Responses.undeleteResult(response, what));
+    }
+
+    // --------------------------------------------------------------------------- restore user
+
+    /**
+     * Puts every object of {@code user} back as it was at {@code asOf} (which must lie within the
+     * cluster's version retention): objects created since are deleted, changed or deleted ones
+     * get their bytes of then back, as new versions, so the restore can itself be undone. Runs as
+     * a series of bounded steps, each one log entry applied exactly once; with {@code dryRun}
+     * nothing changes and the report says what would. Running it again is harmless: objects
+     * already as they were are left alone.
+     */
+    public RestoreReport restoreUser(String user, Instant asOf, boolean dryRun) {
+        Arguments.requireUser(user);
+        Arguments.requireNonNull(asOf, "as-of time");
+        RestoreReport report = RestoreReport.NONE;
+        ByteString cursor = ByteString.EMPTY;
+        String what = "restore-user (user " + user + ", as of " + asOf + ")";
+        while (true) {
+            ByteString from = cursor;
+            WriteId writeId = writes.next();
+            dev.coffer.proto.RestoreUserResult step = await(() -> Futures.map(
+                    write(Requests.restoreUser(user, asOf.toEpochMilli(), dryRun, from, writeId), writeId, what),
+                    response -> Responses.restoreUserResult(response, what)), true);
+            report = report.plus(step);
+            if (step.getDone()) {
+                return report;
+            }
+            cursor = step.getNextCursor();
+        }
     }
 
     // ----------------------------------------------------------------------------------- head

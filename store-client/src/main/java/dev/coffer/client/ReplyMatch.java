@@ -33,8 +33,11 @@ final class ReplyMatch {
         }
         return switch (request.getOpCase()) {
             case PUT -> sameKey(request.getPut().getKey(), response.getPut().getMeta());
-            case GET -> sameKey(request.getGet().getKey(), response.getGet().getMeta());
-            case HEAD -> sameKey(request.getHead().getKey(), response.getHead().getMeta());
+            case GET -> sameKey(request.getGet().getKey(), response.getGet().getMeta())
+                    .or(() -> sameVersion(request.getGet().getVersion(), response.getGet().getMeta()));
+            case HEAD -> sameKey(request.getHead().getKey(), response.getHead().getMeta())
+                    .or(() -> sameVersion(request.getHead().getVersion(), response.getHead().getMeta()));
+            case UNDELETE -> sameKey(request.getUndelete().getKey(), response.getUndelete().getMeta());
             default -> Optional.empty();
         };
     }
@@ -58,6 +61,9 @@ final class ReplyMatch {
             case BACKUP_CHUNK -> Response.ResultCase.BACKUP_CHUNK;
             case BACKUP_END -> Response.ResultCase.BACKUP_END;
             case LEADER_CHECK -> Response.ResultCase.LEADER_CHECK;
+            case VERSIONS -> Response.ResultCase.VERSIONS;
+            case UNDELETE -> Response.ResultCase.UNDELETE;
+            case RESTORE_USER -> Response.ResultCase.RESTORE_USER;
             case OP_NOT_SET -> null;
         };
     }
@@ -66,6 +72,12 @@ final class ReplyMatch {
         // Keys are not echoed: they may be long, and error messages travel far.
         return asked.equals(answered.getKey()) ? Optional.empty()
                 : Optional.of("it describes another key than the one asked for");
+    }
+
+    /** A request for one version (non-zero) must be answered with that version. */
+    private static Optional<String> sameVersion(long asked, ObjectMeta answered) {
+        return asked == 0 || asked == answered.getVersion() ? Optional.empty()
+                : Optional.of("it describes another version than the one asked for");
     }
 
     private static String describe(Request.OpCase op) {

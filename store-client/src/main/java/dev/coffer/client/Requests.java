@@ -35,6 +35,39 @@ final class Requests {
                 .setStaleOk(options.staleOk())).build();
     }
 
+    static Request getVersion(String user, String key, long version, ReadOptions options) {
+        return Request.newBuilder().setGet(GetRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setVersion(version)
+                .setStaleOk(options.staleOk())).build();
+    }
+
+    static Request versions(String user, String key, long beforeVersion, int limit, ReadOptions options) {
+        return Request.newBuilder().setVersions(dev.coffer.proto.VersionsRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setBeforeVersion(beforeVersion)
+                .setLimit(limit)
+                .setStaleOk(options.staleOk())).build();
+    }
+
+    static Request undelete(String user, String key, WriteId writeId) {
+        return Request.newBuilder().setUndelete(dev.coffer.proto.UndeleteRequest.newBuilder()
+                .setUser(user)
+                .setKey(ByteString.copyFromUtf8(key))
+                .setWriteId(writeId)).build();
+    }
+
+    static Request restoreUser(String user, long asOfMillis, boolean dryRun, ByteString cursor, WriteId writeId) {
+        return Request.newBuilder().setRestoreUser(dev.coffer.proto.RestoreUserRequest.newBuilder()
+                .setUser(user)
+                .setAsOfMillis(asOfMillis)
+                .setDryRun(dryRun)
+                .setCursor(cursor)
+                .setWriteId(writeId)).build();
+    }
+
     static Request head(String user, String key, ReadOptions options) {
         return Request.newBuilder().setHead(HeadRequest.newBuilder()
                 .setUser(user)

@@ -77,7 +77,27 @@ final class Responses {
 
     static Usage usageResult(Response response, String what) {
         requireResult(response, Response.ResultCase.USAGE, what);
-        return new Usage(response.getUsage().getBytes(), response.getUsage().getObjects());
+        dev.coffer.proto.UsageResult usage = response.getUsage();
+        return new Usage(usage.getBytes(), usage.getObjects(), usage.getVersionBytes(), usage.getVersions());
+    }
+
+    static VersionPage versionsResult(Response response, String what) {
+        requireResult(response, Response.ResultCase.VERSIONS, what);
+        List<ObjectVersion> versions = response.getVersions().getVersionsList().stream()
+                .map(v -> new ObjectVersion(objectInfo(v.getMeta()), v.getDeleted(), v.getCurrent(),
+                        v.getCurrent() ? null : Instant.ofEpochMilli(v.getExpiresMillis())))
+                .toList();
+        return new VersionPage(versions, response.getVersions().getTruncated());
+    }
+
+    static Undeleted undeleteResult(Response response, String what) {
+        requireResult(response, Response.ResultCase.UNDELETE, what);
+        return new Undeleted(objectInfo(response.getUndelete().getMeta()), response.getUndelete().getRestoredVersion());
+    }
+
+    static dev.coffer.proto.RestoreUserResult restoreUserResult(Response response, String what) {
+        requireResult(response, Response.ResultCase.RESTORE_USER, what);
+        return response.getRestoreUser();
     }
 
     static NodeStatus statusResult(Response response, String what) {

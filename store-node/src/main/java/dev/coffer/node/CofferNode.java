@@ -101,10 +101,12 @@ public final class CofferNode implements AutoCloseable {
     }
     boolean rejoining = Files.exists(marker);
 
-    BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure);
+    BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure,
+        config.versionRetentionMillis());
     boolean joining = noRaftState && config.join();
     RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining || joining);
-    WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes());
+    WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes(),
+        config.versionRetentionMillis());
     ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
     ExecutorService maintenance = boundedWorker("maintenance", MAINTENANCE_QUEUE);
     ExecutorService statusWorker = boundedWorker("status", STATUS_QUEUE);

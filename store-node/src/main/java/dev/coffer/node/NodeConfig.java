@@ -43,6 +43,8 @@ public final class NodeConfig {
   public static final int DEFAULT_MAX_VALUE_BYTES = 16 << 20;
   public static final long DEFAULT_SNAPSHOT_EVERY_BYTES = 256L << 20;
   public static final int DEFAULT_HEALTH_APPLY_STALL_SECONDS = 30;
+  public static final long DEFAULT_VERSION_RETENTION_SECONDS = 7 * 24 * 3600;
+  static final long MAX_VERSION_RETENTION_SECONDS = 10L * 365 * 24 * 3600;
 
   private final String nodeId;
   private final Path dataDir;
@@ -64,6 +66,7 @@ public final class NodeConfig {
   private final ClientLimits clientLimits;
   private final long diskReserveBytes;
   private final Duration diskHandoverAfter;
+  private final long versionRetentionMillis;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false);
@@ -94,6 +97,7 @@ public final class NodeConfig {
     this.clientLimits = clientLimits(p, maxFrameBytes());
     this.diskReserveBytes = longValue(p, "disk.reserve.bytes", 256L << 20);
     this.diskHandoverAfter = Duration.ofMillis(longValue(p, "disk.handover.after.ms", 30_000));
+    this.versionRetentionMillis = versionRetentionSeconds(p) * 1000;
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -214,6 +218,24 @@ public final class NodeConfig {
         Duration.ofMillis(intValue(p, "client.frame.timeout.ms", 30_000)));
   }
 
+  private static long versionRetentionSeconds(Properties p) {
+    String key = "versions.retention.seconds";
+    String v = p.getProperty(key);
+    if (v == null || v.isBlank()) {
+      return DEFAULT_VERSION_RETENTION_SECONDS;
+    }
+    try {
+      long seconds = Long.parseLong(v.trim());
+      if (seconds >= 0 && seconds <= MAX_VERSION_RETENTION_SECONDS) {
+        return seconds;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(key + " must be 0 (keep no versions) to " + MAX_VERSION_RETENTION_SECONDS
+        + " (10 years), got '" + v + "'");
+  }
+
   private static long longValue(Properties p, String key, long defaultValue) {
     String v = p.getProperty(key);
     if (v == null || v.isBlank()) {
@@ -266,6 +288,8 @@ public final class NodeConfig {
   public long diskReserveBytes() { return diskReserveBytes; }
   /** A leader short of disk hands leadership over only after leading this long (no bouncing). */
   public Duration diskHandoverAfter() { return diskHandoverAfter; }
+  /** How long superseded and deleted versions are kept; 0 keeps none. */
+  public long versionRetentionMillis() { return versionRetentionMillis; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */
   public boolean join() { return join; }
   /** True only on the first start of a brand-new cluster. */

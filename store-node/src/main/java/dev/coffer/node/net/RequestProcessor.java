@@ -128,6 +128,17 @@ public final class RequestProcessor {
           Validation.checkUser(request.getGet().getUser()).or(() -> Validation.checkKey(request.getGet().getKey())));
       case HEAD -> read(request, client, request.getHead().getStaleOk(),
           Validation.checkUser(request.getHead().getUser()).or(() -> Validation.checkKey(request.getHead().getKey())));
+      case VERSIONS -> read(request, client, request.getVersions().getStaleOk(),
+          Validation.checkUser(request.getVersions().getUser())
+              .or(() -> Validation.checkKey(request.getVersions().getKey())));
+      // Undelete and restore bring bytes back: like a put, they need disk space.
+      case UNDELETE -> write(Validation.checkUser(request.getUndelete().getUser())
+              .or(() -> Validation.checkKey(request.getUndelete().getKey()))
+              .or(() -> Validation.checkWriteId(request.getUndelete().getWriteId())).map(RequestProcessor::invalid),
+          Command.newBuilder().setUndelete(request.getUndelete()).build(), true);
+      case RESTORE_USER -> write(Validation.checkUser(request.getRestoreUser().getUser())
+              .or(() -> Validation.checkWriteId(request.getRestoreUser().getWriteId())).map(RequestProcessor::invalid),
+          Command.newBuilder().setRestoreUser(request.getRestoreUser()).build(), true);
       case LIST -> read(request, client, request.getList().getStaleOk(),
           Validation.checkUser(request.getList().getUser()));
       case USAGE -> read(request, client, request.getUsage().getStaleOk(),

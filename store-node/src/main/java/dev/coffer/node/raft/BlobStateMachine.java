@@ -78,7 +78,15 @@ public final class BlobStateMachine extends BaseStateMachine {
     void leaderChanged(RaftPeerId leaderId, long term);
   }
 
+  private final long versionRetentionMillis;
+
   public BlobStateMachine(Path dbDir, Path snapshotDir, Runnable onStorageFailure) {
+    this(dbDir, snapshotDir, onStorageFailure, 0);
+  }
+
+  /** {@code versionRetentionMillis}: this node's retention, for the expiry times version listings show. */
+  public BlobStateMachine(Path dbDir, Path snapshotDir, Runnable onStorageFailure, long versionRetentionMillis) {
+    this.versionRetentionMillis = versionRetentionMillis;
     this.dbDir = dbDir;
     this.snapshots = new CheckpointSnapshotStorage(snapshotDir);
     this.onStorageFailure = onStorageFailure;
@@ -295,7 +303,7 @@ public final class BlobStateMachine extends BaseStateMachine {
       return Response.newBuilder().setStatus(Status.UNAVAILABLE)
           .setErrorMessage("this node's storage failed: " + storageFailure).build();
     }
-    return withStore(s -> StoreReads.answer(s, request));
+    return withStore(s -> StoreReads.answer(s, request, versionRetentionMillis));
   }
 
   @Override

@@ -3,7 +3,10 @@ package dev.coffer.node.raft;
 import dev.coffer.node.storage.BlobStore;
 import dev.coffer.node.storage.ListPaging;
 import dev.coffer.node.storage.ReadView;
+import dev.coffer.proto.GetRequest;
+import dev.coffer.proto.HeadRequest;
 import dev.coffer.proto.ListRequest;
+import dev.coffer.proto.VersionsRequest;
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
 import dev.coffer.proto.Status;
@@ -15,14 +18,27 @@ import dev.coffer.proto.Status;
 final class StoreReads {
   private StoreReads() {}
 
-  static Response answer(BlobStore store, Request request) {
+  static Response answer(BlobStore store, Request request, long versionRetentionMillis) {
     try (ReadView view = store.readView()) {
       Response.Builder reply = Response.newBuilder().setStatus(Status.OK).setAppliedIndex(view.appliedIndex());
       switch (request.getOpCase()) {
-        case GET -> view.get(request.getGet().getUser(), request.getGet().getKey())
-            .ifPresentOrElse(reply::setGet, () -> notFound(reply));
-        case HEAD -> view.head(request.getHead().getUser(), request.getHead().getKey())
-            .ifPresentOrElse(meta -> reply.getHeadBuilder().setMeta(meta), () -> notFound(reply));
+        case GET -> {
+          GetRequest get = request.getGet();
+          (get.getVersion() == 0 ? view.get(get.getUser(), get.getKey())
+              : view.getVersion(get.getUser(), get.getKey(), get.getVersion()))
+              .ifPresentOrElse(reply::setGet, () -> notFound(reply, get.getVersion()));
+        }
+        case HEAD -> {
+          HeadRequest head = request.getHead();
+          (head.getVersion() == 0 ? view.head(head.getUser(), head.getKey())
+              : view.headVersion(head.getUser(), head.getKey(), head.getVersion()))
+              .ifPresentOrElse(meta -> reply.getHeadBuilder().setMeta(meta), () -> notFound(reply, head.getVersion()));
+        }
+        case VERSIONS -> {
+          VersionsRequest versions = request.getVersions();
+          reply.setVersions(view.versions(versions.getUser(), versions.getKey(), versions.getBeforeVersion(),
+              ListPaging.pageSize(versions.getLimit()), versionRetentionMillis));
+        }
         case LIST -> {
           ListRequest list = request.getList();
           // Any uint32 limit is valid: 0 means the default page, above the maximum is clamped.
@@ -36,7 +52,8 @@ final class StoreReads {
     }
   }
 
-  private static void notFound(Response.Builder reply) {
-    reply.setStatus(Status.NOT_FOUND).setErrorMessage("no such key");
+  private static void notFound(Response.Builder reply, long version) {
+    reply.setStatus(Status.NOT_FOUND).setErrorMessage(version == 0 ? "no such key"
+        : "version " + Long.toUnsignedString(version) + " of this key is not kept (or is a delete)");
   }
 }

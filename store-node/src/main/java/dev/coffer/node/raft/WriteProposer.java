@@ -48,18 +48,25 @@ public final class WriteProposer {
 
   private final Function<LogEntry, CompletableFuture<CommandResults>> proposer;
   private final Clock clock;
+  private final long versionRetentionMillis;
   private final int maxEntryBytes;
   private final int maxInFlight;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private List<CompletableFuture<Long>> barriers = new ArrayList<>();
   private int inFlight;
 
-  public WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes) {
-    this(proposer, clock, maxEntryBytes, DEFAULT_ENTRIES_IN_FLIGHT);
+  /**
+   * {@code versionRetentionMillis}: stamped on every entry, it tells every replica how long to keep
+   * the versions the entry supersedes (see docs/design.md, "Versions").
+   */
+  public WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes,
+      long versionRetentionMillis) {
+    this(proposer, clock, maxEntryBytes, DEFAULT_ENTRIES_IN_FLIGHT, versionRetentionMillis);
   }
 
   WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes,
-      int maxInFlight) {
+      int maxInFlight, long versionRetentionMillis) {
+    this.versionRetentionMillis = versionRetentionMillis;
     this.proposer = proposer;
     this.clock = clock;
     this.maxEntryBytes = maxEntryBytes;
@@ -114,7 +121,14 @@ public final class WriteProposer {
       if (!batch.isEmpty() && bytes + next.bytes() > maxEntryBytes) {
         break;
       }
+      if (!batch.isEmpty() && next.command().hasRestoreUser()) {
+        break; // a restore step touches many keys of its user: it has an entry of its own
+      }
       queue.poll();
+      if (next.command().hasRestoreUser()) {
+        batch.add(next);
+        break;
+      }
       if (!keys.add(next.objectKey())) {
         skipped.add(next); // waits for the next entry, still behind the write to its key
         continue;
@@ -129,7 +143,8 @@ public final class WriteProposer {
   }
 
   private void send(List<Pending> batch, List<CompletableFuture<Long>> batchBarriers) {
-    LogEntry.Builder entry = LogEntry.newBuilder().setTimestampMillis(clock.millis());
+    LogEntry.Builder entry = LogEntry.newBuilder().setTimestampMillis(clock.millis())
+        .setVersionRetentionMillis(versionRetentionMillis);
     batch.forEach(p -> entry.addCommands(p.command()));
     CompletableFuture<CommandResults> proposed;
     try {
@@ -171,6 +186,7 @@ public final class WriteProposer {
     return switch (command.getOpCase()) {
       case PUT -> new ObjectKey(command.getPut().getUser(), command.getPut().getKey());
       case DELETE -> new ObjectKey(command.getDelete().getUser(), command.getDelete().getKey());
+      case UNDELETE -> new ObjectKey(command.getUndelete().getUser(), command.getUndelete().getKey());
       default -> new ObjectKey("", ByteString.EMPTY);
     };
   }

@@ -72,7 +72,7 @@ public final class BlobStore implements AutoCloseable {
     List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
     for (String name : StoreKeys.COLUMN_FAMILIES) {
       descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8),
-          name.equals(StoreKeys.DATA_CF) ? options.data : options.family));
+          StoreKeys.holdsValues(name) ? options.data : options.family));
     }
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     RocksDB db = null;
@@ -132,7 +132,8 @@ public final class BlobStore implements AutoCloseable {
     try (WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
         ReadOptions readOptions = new ReadOptions()) {
       CommandApplier applier = new CommandApplier(db, cf, batch, readOptions, index,
-          entry.getTimestampMillis());
+          entry.getTimestampMillis(), entry.hasVersionRetentionMillis()
+              ? Optional.of(entry.getVersionRetentionMillis()) : Optional.empty());
       List<Response> responses = applier.applyAll(entry.getCommandsList());
       batch.put(cf.defaults(), StoreKeys.APPLIED_POSITION, position.encode());
       db.write(writeOptions, batch);

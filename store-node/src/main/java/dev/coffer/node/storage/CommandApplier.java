@@ -11,8 +11,10 @@ import dev.coffer.proto.PutRequest;
 import dev.coffer.proto.PutResult;
 import dev.coffer.proto.Response;
 import dev.coffer.proto.SessionRecord;
+import dev.coffer.proto.RestoreUserRequest;
 import dev.coffer.proto.Status;
-import dev.coffer.proto.UsageResult;
+import dev.coffer.proto.UndeleteRequest;
+import dev.coffer.proto.UndeleteResult;
 import dev.coffer.proto.WriteId;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,18 +42,31 @@ final class CommandApplier {
   private final ReadOptions readOptions;
   private final long index;
   private final long timestampMillis;
+  private final BatchReads reads;
+  private final ObjectWrites objects;
+  private final boolean versionsStamped;
 
+  /**
+   * {@code retentionMillis}: how long the entry's superseded versions are kept; empty for an
+   * entry from a node older than versions, which neither keeps nor forgets any.
+   */
   CommandApplier(RocksDB db, ColumnFamilies cf, WriteBatchWithIndex batch,
-      ReadOptions readOptions, long index, long timestampMillis) {
+      ReadOptions readOptions, long index, long timestampMillis, Optional<Long> retentionMillis) {
     this.db = db;
     this.cf = cf;
     this.batch = batch;
     this.readOptions = readOptions;
     this.index = index;
     this.timestampMillis = timestampMillis;
+    this.reads = new BatchReads(db, batch, readOptions);
+    this.versionsStamped = retentionMillis.isPresent();
+    this.objects = new ObjectWrites(reads, cf, batch, index, timestampMillis, retentionMillis.orElse(0L));
   }
 
   List<Response> applyAll(List<Command> commands) throws RocksDBException {
+    if (versionsStamped) {
+      VersionExpiry.run(objects, cf, batch);
+    }
     List<Response> responses = new ArrayList<>(commands.size());
     for (Command command : commands) {
       responses.add(applyOnce(command));
@@ -109,6 +124,10 @@ final class CommandApplier {
         return put(command.getPut());
       case DELETE:
         return delete(command.getDelete());
+      case UNDELETE:
+        return undelete(command.getUndelete());
+      case RESTORE_USER:
+        return restoreUser(command.getRestoreUser());
       case DIGEST_MARKER:
         return Response.newBuilder().setStatus(Status.OK).setAppliedIndex(index).build();
       default:
@@ -137,18 +156,8 @@ final class CommandApplier {
     if (conflict.isPresent()) {
       return failure(Status.VERSION_CONFLICT, conflict.get());
     }
-    ObjectMeta meta = ObjectMeta.newBuilder()
-        .setKey(put.getKey())
-        .setVersion(index)
-        .setSize(put.getValue().size())
-        .setCrc32C(actualCrc)
-        .setCreatedMillis(current != null ? current.getCreatedMillis() : timestampMillis)
-        .setModifiedMillis(timestampMillis)
-        .build();
-    batch.put(cf.meta(), objectKey, meta.toByteArray());
-    batch.put(cf.data(), objectKey, put.getValue().toByteArray());
-    long oldSize = current != null ? current.getSize() : 0;
-    addUsage(put.getUser(), meta.getSize() - oldSize, current != null ? 0 : 1);
+    ObjectMeta meta = objects.write(put.getUser(), objectKey, put.getKey(), put.getValue().toByteArray(),
+        actualCrc, current, current != null ? current.getCreatedMillis() : timestampMillis);
     return Response.newBuilder().setStatus(Status.OK)
         .setPut(PutResult.newBuilder().setMeta(meta)).build();
   }
@@ -168,11 +177,43 @@ final class CommandApplier {
       return Response.newBuilder().setStatus(Status.OK)
           .setDelete(DeleteResult.newBuilder().setExisted(false)).build();
     }
-    batch.delete(cf.meta(), objectKey);
-    batch.delete(cf.data(), objectKey);
-    addUsage(delete.getUser(), -current.getSize(), -1);
+    objects.delete(delete.getUser(), objectKey, current);
     return Response.newBuilder().setStatus(Status.OK)
         .setDelete(DeleteResult.newBuilder().setExisted(true).setVersion(index)).build();
+  }
+
+  /** Brings back the newest kept version of a deleted object, as a new version. */
+  private Response undelete(UndeleteRequest undelete) throws RocksDBException {
+    Optional<String> invalid = Validation.checkUser(undelete.getUser())
+        .or(() -> Validation.checkKey(undelete.getKey()));
+    if (invalid.isPresent()) {
+      return failure(Status.INVALID_ARGUMENT, invalid.get());
+    }
+    byte[] objectKey = StoreKeys.object(undelete.getUser(), undelete.getKey());
+    ObjectMeta current = readMeta(objectKey);
+    if (current != null) {
+      return failure(Status.VERSION_CONFLICT, "the key exists (version " + current.getVersion()
+          + "); there is nothing to undelete. Use get --version to read an earlier version");
+    }
+    for (ObjectWrites.Kept kept : objects.keptVersions(objectKey, Integer.MAX_VALUE)) {
+      if (!kept.version().getDeleted()) {
+        ObjectMeta old = kept.version().getMeta();
+        ObjectMeta meta = objects.write(undelete.getUser(), objectKey, undelete.getKey(),
+            objects.readKeptValue(kept.versionKey()), old.getCrc32C(), null, old.getCreatedMillis());
+        return Response.newBuilder().setStatus(Status.OK).setUndelete(UndeleteResult.newBuilder()
+            .setMeta(meta).setRestoredVersion(old.getVersion())).build();
+      }
+    }
+    return failure(Status.NOT_FOUND, "no earlier version of this key is kept");
+  }
+
+  private Response restoreUser(RestoreUserRequest restore) throws RocksDBException {
+    Optional<String> invalid = UserRestore.check(restore, timestampMillis, objects.retentionMillis());
+    if (invalid.isPresent()) {
+      return failure(Status.INVALID_ARGUMENT, invalid.get());
+    }
+    return Response.newBuilder().setStatus(Status.OK)
+        .setRestoreUser(UserRestore.step(objects, cf, restore)).build();
   }
 
   /** The if_version condition: 0 means none; otherwise the key must exist at that version. */
@@ -189,23 +230,6 @@ final class CommandApplier {
           + " but the current version is " + Long.toUnsignedString(current.getVersion()));
     }
     return Optional.empty();
-  }
-
-  private void addUsage(String user, long bytesDelta, long objectsDelta) throws RocksDBException {
-    byte[] usageKey = StoreKeys.usage(user);
-    byte[] stored = read(cf.usage(), usageKey);
-    UsageResult old = stored == null
-        ? UsageResult.getDefaultInstance()
-        : parse(UsageResult.parser(), stored, "usage of user " + user);
-    long objects = old.getObjects() + objectsDelta;
-    long bytes = old.getBytes() + bytesDelta;
-    if (objects == 0 && bytes == 0) {
-      // A user with nothing stored has no usage record, as if never seen.
-      batch.delete(cf.usage(), usageKey);
-    } else {
-      batch.put(cf.usage(), usageKey,
-          UsageResult.newBuilder().setBytes(bytes).setObjects(objects).build().toByteArray());
-    }
   }
 
   /**
@@ -264,12 +288,11 @@ final class CommandApplier {
   }
 
   private ObjectMeta readMeta(byte[] objectKey) throws RocksDBException {
-    byte[] stored = read(cf.meta(), objectKey);
-    return stored == null ? null : parse(ObjectMeta.parser(), stored, "object metadata");
+    return objects.readMeta(objectKey);
   }
 
   private byte[] read(ColumnFamilyHandle family, byte[] key) throws RocksDBException {
-    return batch.getFromBatchAndDB(db, family, readOptions, key);
+    return reads.get(family, key);
   }
 
   private static WriteId writeIdOf(Command command) {
@@ -278,6 +301,10 @@ final class CommandApplier {
         return command.getPut().getWriteId();
       case DELETE:
         return command.getDelete().getWriteId();
+      case UNDELETE:
+        return command.getUndelete().getWriteId();
+      case RESTORE_USER:
+        return command.getRestoreUser().getWriteId();
       default:
         return WriteId.getDefaultInstance();
     }

@@ -5,6 +5,9 @@ import static dev.coffer.node.storage.CommandApplier.parse;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.coffer.proto.GetResult;
+import dev.coffer.proto.KeptVersion;
+import dev.coffer.proto.VersionInfo;
+import dev.coffer.proto.VersionsResult;
 import dev.coffer.proto.ListResult;
 import dev.coffer.proto.ObjectMeta;
 import dev.coffer.proto.UsageResult;
@@ -73,6 +76,92 @@ public final class ReadView implements AutoCloseable {
         .setMeta(parse(ObjectMeta.parser(), meta, "object metadata"))
         .setValue(UnsafeByteOperations.unsafeWrap(value)) // fresh array, owned by no one else
         .build());
+  }
+
+  /**
+   * Version {@code version} of an object: the current one if it has that version, else a kept
+   * one; empty when neither (or when that version is a delete).
+   */
+  public Optional<GetResult> getVersion(String user, ByteString key, long version) {
+    byte[] objectKey = objectKey(user, key);
+    Optional<ObjectMeta> current = head(user, key);
+    if (current.isPresent() && current.get().getVersion() == version) {
+      return get(user, key);
+    }
+    byte[] versionKey = StoreKeys.version(objectKey, version);
+    Optional<KeptVersion> kept = kept(versionKey);
+    if (kept.isEmpty()) {
+      return Optional.empty();
+    }
+    byte[] value = read(cf.versionData(), versionKey, "kept value");
+    if (value == null) {
+      throw new StorageException("the value of a kept version is missing (user " + user + ", version "
+          + Long.toUnsignedString(version) + ")");
+    }
+    return Optional.of(GetResult.newBuilder().setMeta(kept.get().getMeta())
+        .setValue(UnsafeByteOperations.unsafeWrap(value)).build());
+  }
+
+  /** As {@link #getVersion}, metadata only. */
+  public Optional<ObjectMeta> headVersion(String user, ByteString key, long version) {
+    Optional<ObjectMeta> current = head(user, key);
+    if (current.isPresent() && current.get().getVersion() == version) {
+      return current;
+    }
+    return kept(StoreKeys.version(objectKey(user, key), version)).map(KeptVersion::getMeta);
+  }
+
+  private Optional<KeptVersion> kept(byte[] versionKey) {
+    byte[] stored = read(cf.versions(), versionKey, "kept version");
+    if (stored == null) {
+      return Optional.empty();
+    }
+    KeptVersion kept = parse(KeptVersion.parser(), stored, "kept version");
+    return kept.getDeleted() ? Optional.empty() : Optional.of(kept);
+  }
+
+  /**
+   * Up to {@code limit} versions of an object, newest first: the current one, then the kept ones
+   * and delete markers, all below {@code beforeVersion} (0 = from the newest). Expiry times are
+   * computed with {@code retentionMillis}.
+   */
+  public VersionsResult versions(String user, ByteString key, long beforeVersion, int limit,
+      long retentionMillis) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("versions limit must be at least 1, got " + limit);
+    }
+    byte[] objectKey = objectKey(user, key);
+    VersionsResult.Builder result = VersionsResult.newBuilder();
+    Optional<ObjectMeta> current = head(user, key);
+    if (current.isPresent() && (beforeVersion == 0
+        || Long.compareUnsigned(current.get().getVersion(), beforeVersion) < 0)) {
+      result.addVersions(VersionInfo.newBuilder().setMeta(current.get()).setCurrent(true));
+    }
+    byte[] prefix = StoreKeys.versionPrefix(objectKey);
+    byte[] from = StoreKeys.version(objectKey, beforeVersion == 0 ? -1L : beforeVersion);
+    try (RocksIterator it = db.newIterator(cf.versions(), options)) {
+      for (it.seekForPrev(from); it.isValid(); it.prev()) {
+        byte[] versionKey = it.key();
+        if (!StoreKeys.startsWith(versionKey, prefix)) {
+          break;
+        }
+        if (!StoreKeys.isVersionOf(versionKey, prefix)
+            || (beforeVersion != 0 && Arrays.equals(versionKey, from))) {
+          continue;
+        }
+        if (result.getVersionsCount() == limit) {
+          result.setTruncated(true);
+          break;
+        }
+        KeptVersion kept = parse(KeptVersion.parser(), it.value(), "kept version");
+        result.addVersions(VersionInfo.newBuilder().setMeta(kept.getMeta()).setDeleted(kept.getDeleted())
+            .setExpiresMillis(kept.getSupersededMillis() + retentionMillis));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StorageException("RocksDB scan of versions for user " + user + " failed: " + e.getMessage(), e);
+    }
+    return result.build();
   }
 
   /**

@@ -29,10 +29,25 @@ final class StoreKeys {
    * (the bare prefix, sorting before the client's records) → the client's floor (8 bytes).
    */
   static final String SESSIONS_CF = "sessions";
+  /** user 0x00 key 0x00 version (8 bytes, big-endian) → serialized KeptVersion. */
+  static final String VERSIONS_CF = "versions";
+  /** The same keys as {@link #VERSIONS_CF} → the kept version's value bytes. */
+  static final String VERSION_DATA_CF = "version_data";
+  /**
+   * Expiry time (8 bytes, big-endian milliseconds) then a {@link #VERSIONS_CF} key → nothing: the
+   * kept versions in the order they expire.
+   */
+  static final String EXPIRY_CF = "expiry";
 
   /** Every column family, in the order the store opens them and the digest visits them. */
   static final List<String> COLUMN_FAMILIES =
-      List.of(DEFAULT_CF, META_CF, DATA_CF, USAGE_CF, SESSIONS_CF);
+      List.of(DEFAULT_CF, META_CF, DATA_CF, USAGE_CF, SESSIONS_CF, VERSIONS_CF, VERSION_DATA_CF,
+          EXPIRY_CF);
+
+  /** The values' families: their values are large and go to blob files. */
+  static boolean holdsValues(String family) {
+    return family.equals(DATA_CF) || family.equals(VERSION_DATA_CF);
+  }
 
   static final byte[] APPLIED_POSITION = "applied-position".getBytes(StandardCharsets.US_ASCII);
 
@@ -48,6 +63,61 @@ final class StoreKeys {
   /** Every object key of {@code user} whose key starts with {@code prefix} starts with this. */
   static byte[] objectPrefix(String user, ByteString prefix) {
     return userScoped(user, prefix);
+  }
+
+  /**
+   * Every kept version of one object starts with this (its object key then 0x00). A key may hold
+   * 0x00 itself, so another object's versions can share the prefix: {@link #isVersionOf} tells
+   * them apart by length.
+   */
+  static byte[] versionPrefix(byte[] objectKey) {
+    return Arrays.copyOf(objectKey, objectKey.length + 1);
+  }
+
+  static byte[] version(byte[] objectKey, long version) {
+    return ByteBuffer.allocate(objectKey.length + 1 + Long.BYTES).put(objectKey).put(SEPARATOR)
+        .putLong(version).array();
+  }
+
+  /** Whether {@code versionKey} is a version of the object whose {@link #versionPrefix} this is. */
+  static boolean isVersionOf(byte[] versionKey, byte[] versionPrefix) {
+    return versionKey.length == versionPrefix.length + Long.BYTES && startsWith(versionKey, versionPrefix);
+  }
+
+  static long versionNumber(byte[] versionKey) {
+    return ByteBuffer.wrap(versionKey, versionKey.length - Long.BYTES, Long.BYTES).getLong();
+  }
+
+  /** The object key a version key belongs to. */
+  static byte[] objectOfVersion(byte[] versionKey) {
+    return Arrays.copyOf(versionKey, versionKey.length - 1 - Long.BYTES);
+  }
+
+  static byte[] expiry(long expiresMillis, byte[] versionKey) {
+    return ByteBuffer.allocate(Long.BYTES + versionKey.length).putLong(expiresMillis).put(versionKey).array();
+  }
+
+  /** Sorts after every expiry key of a version expiring at or before {@code millis}. */
+  static byte[] expiryBound(long millis) {
+    return ByteBuffer.allocate(Long.BYTES).putLong(millis + 1).array();
+  }
+
+  static byte[] versionOfExpiry(byte[] expiryKey) {
+    return Arrays.copyOfRange(expiryKey, Long.BYTES, expiryKey.length);
+  }
+
+  /** The user an object or version key belongs to. */
+  static String userOf(byte[] objectKey) {
+    int separator = 0;
+    while (separator < objectKey.length && objectKey[separator] != SEPARATOR) {
+      separator++;
+    }
+    return new String(objectKey, 0, separator, StandardCharsets.UTF_8);
+  }
+
+  /** Every object and version key of {@code user} starts with this. */
+  static byte[] userPrefix(String user) {
+    return userScoped(user, ByteString.EMPTY);
   }
 
   static byte[] usage(String user) {

@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.coffer.proto.Command;
 import dev.coffer.proto.DeleteRequest;
 import dev.coffer.proto.PutRequest;
+import dev.coffer.proto.RestoreUserRequest;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,16 +32,23 @@ final class WriteFingerprint {
   private static final byte[] LAYOUT_V1 = "coffer-write-fingerprint-v1".getBytes(StandardCharsets.US_ASCII);
   private static final byte PUT = 'P';
   private static final byte DELETE = 'D';
+  private static final byte UNDELETE = 'U';
+  private static final byte RESTORE_USER = 'R';
 
   private WriteFingerprint() {}
 
-  /** The fingerprint of a put or delete; empty for any other command (they carry no write id). */
+  /** The fingerprint of a write; empty for a command that carries no write id. */
   static ByteString of(Command command) {
     switch (command.getOpCase()) {
       case PUT:
         return of(command.getPut());
       case DELETE:
         return of(command.getDelete());
+      case UNDELETE:
+        return UnsafeByteOperations.unsafeWrap(
+            start(UNDELETE, command.getUndelete().getUser(), command.getUndelete().getKey()).digest());
+      case RESTORE_USER:
+        return of(command.getRestoreUser());
       default:
         return ByteString.EMPTY;
     }
@@ -60,6 +68,13 @@ final class WriteFingerprint {
   static ByteString of(DeleteRequest delete) {
     MessageDigest sha256 = start(DELETE, delete.getUser(), delete.getKey());
     sha256.update(ByteBuffer.allocate(Long.BYTES).putLong(delete.getIfVersion()).array());
+    return UnsafeByteOperations.unsafeWrap(sha256.digest());
+  }
+
+  static ByteString of(RestoreUserRequest restore) {
+    MessageDigest sha256 = start(RESTORE_USER, restore.getUser(), restore.getCursor());
+    sha256.update(ByteBuffer.allocate(Long.BYTES + 1).putLong(restore.getAsOfMillis())
+        .put((byte) (restore.getDryRun() ? 1 : 0)).array());
     return UnsafeByteOperations.unsafeWrap(sha256.digest());
   }
 
