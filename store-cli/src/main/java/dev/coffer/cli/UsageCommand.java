@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "usage",
-        description = "Prints how many bytes and objects a user stores.")
+        description = {"Prints how many bytes and objects a user stores, and how many earlier versions",
+            "(and deletes) are kept for undo, with their bytes."})
 final class UsageCommand extends ClientCommand {
     @Mixin
     UserRef owner;
@@ -14,7 +15,8 @@ final class UsageCommand extends ClientCommand {
     @Override
     int run(CofferClient client) {
         Usage usage = client.usage(owner.user);
-        out().printf("bytes    %d%nobjects  %d%n", usage.bytes(), usage.objects());
+        out().printf("bytes          %d%nobjects        %d%nversion-bytes  %d%nversions       %d%n",
+                usage.bytes(), usage.objects(), usage.versionBytes(), usage.versions());
         return ExitCodes.OK;
     }
 

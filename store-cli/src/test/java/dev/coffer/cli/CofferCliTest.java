@@ -171,7 +171,8 @@ class CofferCliTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"put", "get", "head", "delete", "list", "usage", "status"})
+    @ValueSource(strings = {"put", "get", "head", "delete", "list", "usage", "status", "versions", "undelete",
+        "restore-user"})
     void run_commandHelp_printsItsUsageAndExitsZero(String command) {
         CliRun run = CliRun.of(command, "--help");
 
@@ -185,9 +186,26 @@ class CofferCliTest {
         CliRun run = CliRun.of("--help");
 
         assertEquals(ExitCodes.OK, run.exitCode());
-        for (String command : new String[] {"put", "get", "head", "delete", "list", "usage", "status"}) {
+        for (String command : new String[] {"put", "get", "head", "delete", "list", "usage", "status", "versions",
+            "undelete", "restore-user"}) {
             assertTrue(run.out().contains("\n  " + command + " "), command + " missing from:\n" + run.out());
         }
+    }
+
+    @Test
+    void run_restoreUserWithoutAnIsoTime_isUsageError() {
+        CliRun run = CliRun.of("--endpoints", "127.0.0.1:7101", "restore-user", "alice", "--as-of", "yesterday");
+
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("--as-of must be an ISO-8601 time"), run.err());
+    }
+
+    @Test
+    void run_getVersionZero_isUsageError() {
+        CliRun run = CliRun.of("--endpoints", "127.0.0.1:7101", "get", "alice", "k", "--version", "0");
+
+        assertEquals(ExitCodes.USAGE, run.exitCode());
+        assertTrue(run.err().contains("--version must be a version"), run.err());
     }
 
     @Test
