@@ -106,7 +106,7 @@ public final class CofferNode implements AutoCloseable {
     boolean joining = noRaftState && config.join();
     RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining || joining);
     WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes(),
-        config.versionRetentionMillis());
+        new WriteProposer.Stamp(config.versionRetentionMillis(), config.sessionExpiryMillis()));
     ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
     ExecutorService maintenance = boundedWorker("maintenance", MAINTENANCE_QUEUE);
     ExecutorService statusWorker = boundedWorker("status", STATUS_QUEUE);

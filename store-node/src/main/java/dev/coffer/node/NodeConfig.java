@@ -44,7 +44,10 @@ public final class NodeConfig {
   public static final long DEFAULT_SNAPSHOT_EVERY_BYTES = 256L << 20;
   public static final int DEFAULT_HEALTH_APPLY_STALL_SECONDS = 30;
   public static final long DEFAULT_VERSION_RETENTION_SECONDS = 7 * 24 * 3600;
-  static final long MAX_VERSION_RETENTION_SECONDS = 10L * 365 * 24 * 3600;
+  public static final long DEFAULT_SESSION_EXPIRY_SECONDS = 24 * 3600;
+  /** Below this a client still retrying within its operation timeout could lose its answer. */
+  static final long MIN_SESSION_EXPIRY_SECONDS = 60;
+  static final long MAX_SECONDS = 10L * 365 * 24 * 3600;
 
   private final String nodeId;
   private final Path dataDir;
@@ -67,6 +70,7 @@ public final class NodeConfig {
   private final long diskReserveBytes;
   private final Duration diskHandoverAfter;
   private final long versionRetentionMillis;
+  private final long sessionExpiryMillis;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false);
@@ -97,7 +101,10 @@ public final class NodeConfig {
     this.clientLimits = clientLimits(p, maxFrameBytes());
     this.diskReserveBytes = longValue(p, "disk.reserve.bytes", 256L << 20);
     this.diskHandoverAfter = Duration.ofMillis(longValue(p, "disk.handover.after.ms", 30_000));
-    this.versionRetentionMillis = versionRetentionSeconds(p) * 1000;
+    this.versionRetentionMillis = secondsValue(p, "versions.retention.seconds", DEFAULT_VERSION_RETENTION_SECONDS, 0,
+        "0 (keep no versions)") * 1000;
+    this.sessionExpiryMillis = secondsValue(p, "sessions.expiry.seconds", DEFAULT_SESSION_EXPIRY_SECONDS,
+        MIN_SESSION_EXPIRY_SECONDS, String.valueOf(MIN_SESSION_EXPIRY_SECONDS)) * 1000;
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -218,22 +225,22 @@ public final class NodeConfig {
         Duration.ofMillis(intValue(p, "client.frame.timeout.ms", 30_000)));
   }
 
-  private static long versionRetentionSeconds(Properties p) {
-    String key = "versions.retention.seconds";
+  /** A number of seconds from {@code min} (described as {@code minText}) to 10 years. */
+  private static long secondsValue(Properties p, String key, long defaultValue, long min, String minText) {
     String v = p.getProperty(key);
     if (v == null || v.isBlank()) {
-      return DEFAULT_VERSION_RETENTION_SECONDS;
+      return defaultValue;
     }
     try {
       long seconds = Long.parseLong(v.trim());
-      if (seconds >= 0 && seconds <= MAX_VERSION_RETENTION_SECONDS) {
+      if (seconds >= min && seconds <= MAX_SECONDS) {
         return seconds;
       }
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException(key + " must be 0 (keep no versions) to " + MAX_VERSION_RETENTION_SECONDS
-        + " (10 years), got '" + v + "'");
+    throw new IllegalArgumentException(key + " must be " + minText + " to " + MAX_SECONDS + " (10 years), got '" + v
+        + "'");
   }
 
   private static long longValue(Properties p, String key, long defaultValue) {
@@ -290,6 +297,8 @@ public final class NodeConfig {
   public Duration diskHandoverAfter() { return diskHandoverAfter; }
   /** How long superseded and deleted versions are kept; 0 keeps none. */
   public long versionRetentionMillis() { return versionRetentionMillis; }
+  /** After how long without a write a client's exactly-once records are forgotten. */
+  public long sessionExpiryMillis() { return sessionExpiryMillis; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */
   public boolean join() { return join; }
   /** True only on the first start of a brand-new cluster. */

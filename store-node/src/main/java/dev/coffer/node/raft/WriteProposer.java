@@ -48,25 +48,28 @@ public final class WriteProposer {
 
   private final Function<LogEntry, CompletableFuture<CommandResults>> proposer;
   private final Clock clock;
-  private final long versionRetentionMillis;
+  private final Stamp stamp;
   private final int maxEntryBytes;
   private final int maxInFlight;
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private List<CompletableFuture<Long>> barriers = new ArrayList<>();
   private int inFlight;
 
+  /** What the leader stamps on every entry, so that every replica forgets the same things at the same index. */
+  public record Stamp(long versionRetentionMillis, long sessionExpiryMillis) {}
+
   /**
-   * {@code versionRetentionMillis}: stamped on every entry, it tells every replica how long to keep
-   * the versions the entry supersedes (see docs/design.md, "Versions").
+   * {@code stamp}: how long every replica keeps the versions an entry supersedes (see
+   * docs/design.md, "Versions") and the session records of a client that stopped writing.
    */
   public WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes,
-      long versionRetentionMillis) {
-    this(proposer, clock, maxEntryBytes, DEFAULT_ENTRIES_IN_FLIGHT, versionRetentionMillis);
+      Stamp stamp) {
+    this(proposer, clock, maxEntryBytes, DEFAULT_ENTRIES_IN_FLIGHT, stamp);
   }
 
   WriteProposer(Function<LogEntry, CompletableFuture<CommandResults>> proposer, Clock clock, int maxEntryBytes,
-      int maxInFlight, long versionRetentionMillis) {
-    this.versionRetentionMillis = versionRetentionMillis;
+      int maxInFlight, Stamp stamp) {
+    this.stamp = stamp;
     this.proposer = proposer;
     this.clock = clock;
     this.maxEntryBytes = maxEntryBytes;
@@ -144,7 +147,8 @@ public final class WriteProposer {
 
   private void send(List<Pending> batch, List<CompletableFuture<Long>> batchBarriers) {
     LogEntry.Builder entry = LogEntry.newBuilder().setTimestampMillis(clock.millis())
-        .setVersionRetentionMillis(versionRetentionMillis);
+        .setVersionRetentionMillis(stamp.versionRetentionMillis())
+        .setSessionExpiryMillis(stamp.sessionExpiryMillis());
     batch.forEach(p -> entry.addCommands(p.command()));
     CompletableFuture<CommandResults> proposed;
     try {

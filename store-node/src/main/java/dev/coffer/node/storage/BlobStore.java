@@ -133,7 +133,8 @@ public final class BlobStore implements AutoCloseable {
         ReadOptions readOptions = new ReadOptions()) {
       CommandApplier applier = new CommandApplier(db, cf, batch, readOptions, index,
           entry.getTimestampMillis(), entry.hasVersionRetentionMillis()
-              ? Optional.of(entry.getVersionRetentionMillis()) : Optional.empty());
+              ? Optional.of(entry.getVersionRetentionMillis()) : Optional.empty(),
+          entry.hasSessionExpiryMillis() ? Optional.of(entry.getSessionExpiryMillis()) : Optional.empty());
       List<Response> responses = applier.applyAll(entry.getCommandsList());
       batch.put(cf.defaults(), StoreKeys.APPLIED_POSITION, position.encode());
       db.write(writeOptions, batch);

@@ -23,7 +23,6 @@ import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
 import org.rocksdb.WriteBatchWithIndex;
 
 /**
@@ -33,39 +32,42 @@ import org.rocksdb.WriteBatchWithIndex;
  * replica computes the same batch and the same responses.
  */
 final class CommandApplier {
-  /** A floor raised by at most this much forgets sequence by sequence, without an iterator. */
-  private static final long POINT_FORGET_MAX = 64;
-
-  private final RocksDB db;
   private final ColumnFamilies cf;
   private final WriteBatchWithIndex batch;
-  private final ReadOptions readOptions;
   private final long index;
   private final long timestampMillis;
   private final BatchReads reads;
   private final ObjectWrites objects;
   private final boolean versionsStamped;
+  private final ClientSessions sessions;
+  private final Optional<Long> sessionExpiryMillis;
 
   /**
    * {@code retentionMillis}: how long the entry's superseded versions are kept; empty for an
    * entry from a node older than versions, which neither keeps nor forgets any.
+   * {@code sessionExpiryMillis}: after how long without a write a client's session records are
+   * forgotten; empty for an entry from a node older than that, which forgets none.
    */
   CommandApplier(RocksDB db, ColumnFamilies cf, WriteBatchWithIndex batch,
-      ReadOptions readOptions, long index, long timestampMillis, Optional<Long> retentionMillis) {
-    this.db = db;
+      ReadOptions readOptions, long index, long timestampMillis, Optional<Long> retentionMillis,
+      Optional<Long> sessionExpiryMillis) {
     this.cf = cf;
     this.batch = batch;
-    this.readOptions = readOptions;
     this.index = index;
     this.timestampMillis = timestampMillis;
     this.reads = new BatchReads(db, batch, readOptions);
     this.versionsStamped = retentionMillis.isPresent();
     this.objects = new ObjectWrites(reads, cf, batch, index, timestampMillis, retentionMillis.orElse(0L));
+    this.sessionExpiryMillis = sessionExpiryMillis;
+    this.sessions = new ClientSessions(reads, cf, batch, timestampMillis, sessionExpiryMillis.isPresent());
   }
 
   List<Response> applyAll(List<Command> commands) throws RocksDBException {
     if (versionsStamped) {
       VersionExpiry.run(objects, cf, batch);
+    }
+    if (sessionExpiryMillis.isPresent()) {
+      sessions.expire(sessionExpiryMillis.get());
     }
     List<Response> responses = new ArrayList<>(commands.size());
     for (Command command : commands) {
@@ -106,7 +108,7 @@ final class CommandApplier {
         .setRequestFingerprint(fingerprint)
         .build();
     batch.put(cf.sessions(), sessionKey, record.toByteArray());
-    forgetSessionsBelow(writeId.getClientId(), writeId.getAckedBelow());
+    sessions.wrote(writeId.getClientId(), writeId.getAckedBelow());
     return response;
   }
 
@@ -230,61 +232,6 @@ final class CommandApplier {
           + " but the current version is " + Long.toUnsignedString(current.getVersion()));
     }
     return Optional.empty();
-  }
-
-  /**
-   * Drops the client's session records with sequence below {@code ackedBelow}: the client has
-   * had those answers, so it will not retry them (a re-sent old sequence is then a new write).
-   * Only keys under this client id's own prefix are visited: session prefixes are prefix-free
-   * (see {@link StoreKeys#sessionPrefix}), so client "a" never reaches the records of "ab". A
-   * second client instance that reuses this client id does forget this one's records: client
-   * ids must be unique (the client library draws 128 random bits). Keys are collected first
-   * because changing the batch under its own iterator is unsafe.
-   *
-   * <p>The scan starts at the client's floor (the acked_below it last acted on, kept under
-   * {@link StoreKeys#sessionFloor}), not at its first key: the records below it are deleted, and
-   * RocksDB's iterator would step over every one of their tombstones on each write (a busy
-   * client's writes spent most of apply's CPU there). A record written later below the floor
-   * (an old sequence re-sent) is therefore not forgotten this way.
-   */
-  private void forgetSessionsBelow(String clientId, long ackedBelow) throws RocksDBException {
-    if (ackedBelow == 0) {
-      return;
-    }
-    byte[] floorKey = StoreKeys.sessionFloor(clientId);
-    byte[] storedFloor = read(cf.sessions(), floorKey);
-    long floor = storedFloor == null ? 0 : StoreKeys.decodeFloor(storedFloor);
-    if (Long.compareUnsigned(ackedBelow, floor) <= 0) {
-      return;
-    }
-    if (storedFloor != null && Long.compareUnsigned(ackedBelow - floor, POINT_FORGET_MAX) <= 0) {
-      // The usual case: a client raises acked_below a little at a time. Its sequences are dense,
-      // so deleting each one is exact enough (a missing one costs a tombstone) and cheaper than
-      // an iterator, which RocksDB builds over every memtable and table.
-      for (long sequence = floor; sequence != ackedBelow; sequence++) {
-        batch.delete(cf.sessions(), StoreKeys.session(clientId, sequence));
-      }
-      batch.put(cf.sessions(), floorKey, StoreKeys.encodeFloor(ackedBelow));
-      return;
-    }
-    byte[] prefix = StoreKeys.sessionPrefix(clientId);
-    List<byte[]> forgotten = new ArrayList<>();
-    try (RocksIterator base = db.newIterator(cf.sessions(), readOptions);
-        RocksIterator it = batch.newIteratorWithBase(cf.sessions(), base, readOptions)) {
-      for (it.seek(StoreKeys.session(clientId, floor)); it.isValid(); it.next()) {
-        byte[] key = it.key();
-        if (!StoreKeys.startsWith(key, prefix)
-            || Long.compareUnsigned(StoreKeys.sessionSequence(key), ackedBelow) >= 0) {
-          break;
-        }
-        forgotten.add(key);
-      }
-      it.status();
-    }
-    for (byte[] key : forgotten) {
-      batch.delete(cf.sessions(), key);
-    }
-    batch.put(cf.sessions(), floorKey, StoreKeys.encodeFloor(ackedBelow));
   }
 
   private ObjectMeta readMeta(byte[] objectKey) throws RocksDBException {

@@ -134,7 +134,7 @@ final class ObjectWrites {
   void forget(byte[] versionKey, KeptVersion version) throws RocksDBException {
     batch.delete(cf.versions(), versionKey);
     batch.delete(cf.versionData(), versionKey);
-    batch.delete(cf.expiry(), StoreKeys.expiry(version.getSupersededMillis(), versionKey));
+    batch.delete(cf.expiry(), StoreKeys.versionExpiry(version.getSupersededMillis(), versionKey));
     addUsage(StoreKeys.userOf(versionKey), 0, 0, -version.getMeta().getSize(), -1);
   }
 
@@ -157,7 +157,7 @@ final class ObjectWrites {
     if (value != null) {
       batch.put(cf.versionData(), versionKey, value);
     }
-    batch.put(cf.expiry(), StoreKeys.expiry(kept.getSupersededMillis(), versionKey), new byte[0]);
+    batch.put(cf.expiry(), StoreKeys.versionExpiry(kept.getSupersededMillis(), versionKey), new byte[0]);
     addUsage(user, 0, 0, kept.getMeta().getSize(), 1);
   }
 

@@ -34,8 +34,9 @@ final class StoreKeys {
   /** The same keys as {@link #VERSIONS_CF} → the kept version's value bytes. */
   static final String VERSION_DATA_CF = "version_data";
   /**
-   * Expiry time (8 bytes, big-endian milliseconds) then a {@link #VERSIONS_CF} key → nothing: the
-   * kept versions in the order they expire.
+   * 'V', the time a version was superseded (8 bytes, big-endian milliseconds), its
+   * {@link #VERSIONS_CF} key → nothing; and 'S', the time a client was last seen, its client id →
+   * nothing: what expires, in the order it does.
    */
   static final String EXPIRY_CF = "expiry";
 
@@ -93,17 +94,31 @@ final class StoreKeys {
     return Arrays.copyOf(versionKey, versionKey.length - 1 - Long.BYTES);
   }
 
-  static byte[] expiry(long expiresMillis, byte[] versionKey) {
-    return ByteBuffer.allocate(Long.BYTES + versionKey.length).putLong(expiresMillis).put(versionKey).array();
+  /** Expiry keys of kept versions start with this byte, those of clients' sessions with {@link #SESSION_EXPIRY}. */
+  static final byte VERSION_EXPIRY = 'V';
+  static final byte SESSION_EXPIRY = 'S';
+
+  /** Files a kept version under the time it was superseded. */
+  static byte[] versionExpiry(long supersededMillis, byte[] versionKey) {
+    return ByteBuffer.allocate(1 + Long.BYTES + versionKey.length).put(VERSION_EXPIRY)
+        .putLong(supersededMillis).put(versionKey).array();
   }
 
-  /** Sorts after every expiry key of a version expiring at or before {@code millis}. */
-  static byte[] expiryBound(long millis) {
-    return ByteBuffer.allocate(Long.BYTES).putLong(millis + 1).array();
+  /** Files a client under the time it was last seen writing. */
+  static byte[] sessionExpiry(long lastSeenMillis, String clientId) {
+    byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(1 + Long.BYTES + id.length).put(SESSION_EXPIRY).putLong(lastSeenMillis).put(id)
+        .array();
   }
 
-  static byte[] versionOfExpiry(byte[] expiryKey) {
-    return Arrays.copyOfRange(expiryKey, Long.BYTES, expiryKey.length);
+  /** Sorts after every expiry key of {@code kind} filed at or before {@code millis} (not negative). */
+  static byte[] expiryBound(byte kind, long millis) {
+    return ByteBuffer.allocate(1 + Long.BYTES).put(kind).putLong(millis + 1).array();
+  }
+
+  /** What an expiry key files: a version key, or a client id's bytes. */
+  static byte[] expiryTarget(byte[] expiryKey) {
+    return Arrays.copyOfRange(expiryKey, 1 + Long.BYTES, expiryKey.length);
   }
 
   /** The user an object or version key belongs to. */
@@ -150,15 +165,21 @@ final class StoreKeys {
     return sessionPrefix(clientId);
   }
 
-  static byte[] encodeFloor(long ackedBelow) {
-    return ByteBuffer.allocate(Long.BYTES).putLong(ackedBelow).array();
-  }
-
-  static long decodeFloor(byte[] stored) {
-    if (stored.length != Long.BYTES) {
-      throw new StorageException("stored session floor has " + stored.length + " bytes, not " + Long.BYTES, null);
+  /** A client's floor record: its acked_below, then when it was last seen writing (by entry time). */
+  record ClientFloor(long ackedBelow, long lastSeenMillis) {
+    byte[] encode() {
+      return ByteBuffer.allocate(2 * Long.BYTES).putLong(ackedBelow).putLong(lastSeenMillis).array();
     }
-    return ByteBuffer.wrap(stored).getLong();
+
+    /** Records written before clients expired hold acked_below alone: last seen 0. */
+    static ClientFloor decode(byte[] stored) {
+      if (stored.length != Long.BYTES && stored.length != 2 * Long.BYTES) {
+        throw new StorageException("stored session floor has " + stored.length + " bytes, not "
+            + Long.BYTES + " or " + 2 * Long.BYTES, null);
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(stored);
+      return new ClientFloor(buffer.getLong(), stored.length == Long.BYTES ? 0 : buffer.getLong());
+    }
   }
 
   /** The sequence number of a key made by {@link #session}. */

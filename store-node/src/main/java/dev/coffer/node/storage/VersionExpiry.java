@@ -35,11 +35,11 @@ final class VersionExpiry {
       return; // nothing was superseded before the epoch (and a negative bound would sort last)
     }
     byte[] floor = writes.index() % FULL_SCAN_EVERY == 0 ? null : reads.get(cf.defaults(), FLOOR);
-    byte[] bound = StoreKeys.expiryBound(cutoff);
-    List<BatchReads.Entry> due = reads.scan(cf.expiry(), floor == null ? new byte[0] : floor,
+    byte[] bound = StoreKeys.expiryBound(StoreKeys.VERSION_EXPIRY, cutoff);
+    List<BatchReads.Entry> due = reads.scan(cf.expiry(), floor == null ? new byte[] {StoreKeys.VERSION_EXPIRY} : floor,
         key -> Arrays.compareUnsigned(key, bound) < 0, MAX_PER_ENTRY);
     for (BatchReads.Entry entry : due) {
-      byte[] versionKey = StoreKeys.versionOfExpiry(entry.key());
+      byte[] versionKey = StoreKeys.expiryTarget(entry.key());
       byte[] stored = reads.get(cf.versions(), versionKey);
       if (stored == null) {
         batch.delete(cf.expiry(), entry.key()); // nothing left to forget; drop the stray index entry

@@ -32,7 +32,7 @@ class WriteProposerTest {
     CompletableFuture<CommandResults> f = new CompletableFuture<>();
     pending.add(f);
     return f;
-  }, Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC), 1 << 20, 2, 0);
+  }, Clock.fixed(Instant.ofEpochMilli(1234), ZoneOffset.UTC), 1 << 20, 2, new WriteProposer.Stamp(0, 60_000));
 
   static Command put(String key) {
     return Command.newBuilder().setPut(PutRequest.newBuilder().setUser("u").setKey(ByteString.copyFromUtf8(key))).build();
@@ -109,7 +109,7 @@ class WriteProposerTest {
       CompletableFuture<CommandResults> f = new CompletableFuture<>();
       pending.add(f);
       return f;
-    }, Clock.systemUTC(), 1 << 20, 0);
+    }, Clock.systemUTC(), 1 << 20, new WriteProposer.Stamp(0, 60_000));
     single.submit(put("a"));
     single.submit(put("b"));
     single.submit(put("c"));
