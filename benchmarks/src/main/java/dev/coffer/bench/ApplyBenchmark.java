@@ -38,7 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Keys cycle over a fixed key space, so after the first pass every put overwrites. Each put
  * carries a write id as the Java client sends it: one client id, sequences increasing by one,
  * {@code acked_below} = the sequence (one writer that has every earlier answer), so each entry
- * also forgets the previous session records. The entry is built inside the measured method (a
+ * also forgets the previous session records. With {@code retentionMillis} above 0 every
+ * overwrite also keeps the old version (nothing expires during a run). The entry is built inside the measured method (a
  * few protobuf builders, small next to the RocksDB write), since write ids must not repeat.
  * The fork logs warnings only ({@code logback-bench.xml}).
  */
@@ -60,6 +61,13 @@ public class ApplyBenchmark {
   /** Bytes of each put's value. */
   @Param({"1024", "65536"})
   public int valueBytes;
+
+  /**
+   * Version retention stamped on each entry: 0 keeps no versions; 604800000 (7 days, the
+   * default) keeps every overwritten one, which copies the old value into the versions.
+   */
+  @Param({"0", "604800000"})
+  public long retentionMillis;
 
   private Path dir;
   private BlobStore store;
@@ -93,7 +101,8 @@ public class ApplyBenchmark {
   @Benchmark
   public List<Response> apply() {
     index++;
-    LogEntry.Builder entry = LogEntry.newBuilder().setTimestampMillis(1_700_000_000_000L + index);
+    LogEntry.Builder entry = LogEntry.newBuilder().setTimestampMillis(1_700_000_000_000L + index)
+        .setVersionRetentionMillis(retentionMillis).setSessionExpiryMillis(86_400_000L);
     for (int i = 0; i < commands; i++) {
       sequence++;
       entry.addCommands(Command.newBuilder().setPut(PutRequest.newBuilder()

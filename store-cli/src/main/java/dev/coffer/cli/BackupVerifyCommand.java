@@ -13,28 +13,32 @@ import picocli.CommandLine.Spec;
 
 /** {@code coffer backup verify DIR}: checks a backup on disk; needs no cluster. */
 @Command(name = "verify",
-        description = {"Checks a backup on disk; needs no cluster.",
-            "Recomputes every file's size and SHA-256 and compares them with",
-            "DIR/manifest.json. Exits with 1, saying what is wrong, otherwise."})
+        description = {"Checks backups on disk; needs no cluster.",
+            "Recomputes every file's size and SHA-256 and compares them with the backup's",
+            "manifest.json, for DIR itself when it is one backup, else for every backup",
+            "of the set in DIR. Exits with 1, saying what is wrong, when any is damaged."})
 final class BackupVerifyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", description = "The backup directory (holding manifest.json).")
+    @Parameters(index = "0", paramLabel = "DIR", description = "A backup set, or one backup (holding manifest.json).")
     Path dir;
 
     @Override
     public Integer call() throws IOException {
-        BackupCheck check = BackupVerifier.verify(dir);
         PrintStream out = ((CofferCli) spec.root().userObject()).console().out();
-        if (check.intact()) {
-            out.println("backup " + dir + " is intact: " + BackupSummary.of(check.manifest().orElseThrow()));
-        } else {
-            out.println("backup " + dir + " is DAMAGED" + check.manifest().map(m -> " (" + BackupSummary.of(m) + ")")
-                    .orElse("") + ":");
-            check.problems().forEach(problem -> out.println("  " + problem));
+        boolean intact = true;
+        for (BackupCheck check : BackupVerifier.verifyAll(dir)) {
+            if (check.intact()) {
+                out.println("backup " + check.dir() + " is intact: " + BackupSummary.of(check.manifest().orElseThrow()));
+            } else {
+                intact = false;
+                out.println("backup " + check.dir() + " is DAMAGED" + check.manifest()
+                        .map(m -> " (" + BackupSummary.of(m) + ")").orElse("") + ":");
+                check.problems().forEach(problem -> out.println("  " + problem));
+            }
         }
         out.flush();
-        return check.intact() ? ExitCodes.OK : ExitCodes.ERROR;
+        return intact ? ExitCodes.OK : ExitCodes.ERROR;
     }
 }

@@ -25,7 +25,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--from", required = true, paramLabel = "DIR", description = "The backup directory.")
+    @Option(names = "--from", required = true, paramLabel = "DIR",
+            description = "A backup, or a backup set (its newest backup is restored).")
     Path from;
 
     @Option(names = "--dir", required = true, paramLabel = "NEWDIR",
@@ -48,7 +49,7 @@ final class RestoreCommand implements Callable<Integer> {
         PrintStream out = ((CofferCli) spec.root().userObject()).console().out();
         BackupCheck check = BackupVerifier.verify(from);
         if (!check.intact()) {
-            out.println("backup " + from + " is DAMAGED; nothing was restored:");
+            out.println("backup " + check.dir() + " is DAMAGED; nothing was restored:");
             check.problems().forEach(problem -> out.println("  " + problem));
             out.flush();
             return ExitCodes.ERROR;

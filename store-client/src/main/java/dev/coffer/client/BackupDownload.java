@@ -5,21 +5,32 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
- * Copies a backup from one node into a directory: begins it (the node pins a snapshot), reads
- * every file in chunks while checking its SHA-256, writes {@code manifest.json} last, and always
- * ends it so the node unpins the snapshot. A failed download leaves nothing behind.
+ * Copies a backup from one node into a backup set (see {@link BackupSet}): begins it (the node
+ * pins a snapshot), hard-links the files an earlier backup of the set already holds and reads the
+ * others in chunks while checking their SHA-256, writes {@code manifest.json} last, and always
+ * ends it so the node unpins the snapshot. The backup is written under a partial name and renamed
+ * once whole; a failed one leaves nothing behind.
  */
 final class BackupDownload {
     /** Also the most a node sends in one chunk. */
     static final int CHUNK_BYTES = 1 << 20;
+    private static final DateTimeFormatter NAME_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
     /** The node hashes every file of the snapshot before it answers the begin request. */
     private static final Duration MIN_BEGIN_TIMEOUT = Duration.ofMinutes(10);
 
@@ -33,43 +44,79 @@ final class BackupDownload {
         this.timeout = timeout;
     }
 
-    BackupManifest into(Path dir) throws IOException {
-        if (!BackupLayout.isAbsentOrEmpty(dir)) {
-            throw new InvalidArgumentException("backup directory " + dir + " is not empty: give a new or empty one");
+    /** Writes the backup into the backup set in {@code dir} (see {@link BackupSet}). */
+    BackupOutcome into(Path dir) throws IOException {
+        Optional<String> unfit = BackupSet.unfitForNewBackup(dir);
+        if (unfit.isPresent()) {
+            throw new InvalidArgumentException(unfit.get());
         }
-        boolean createdDir = !Files.exists(dir);
-        Path files = Files.createDirectories(BackupLayout.files(dir));
+        Files.createDirectories(dir);
+        BackupSet.deletePartial(dir);
+        Map<String, Path> earlier = BackupSet.filesByContent(dir);
+        Path partial = dir.resolve(BackupSet.PARTIAL_PREFIX + UUID.randomUUID());
+        Path files = Files.createDirectories(BackupLayout.files(partial));
         boolean complete = false;
         try {
             BackupManifest manifest = client.beginBackup(endpoint, max(timeout, MIN_BEGIN_TIMEOUT));
             try {
+                int linkedFiles = 0;
+                long linkedBytes = 0;
                 for (BackupFile file : manifest.files()) {
-                    download(manifest.backupId(), file, files);
+                    checkName(manifest.backupId(), file);
+                    Path target = files.resolve(file.name());
+                    if (link(earlier.get(BackupSet.contentKey(file)), target)) {
+                        linkedFiles++;
+                        linkedBytes += file.size();
+                    } else {
+                        download(manifest.backupId(), file, target);
+                    }
                 }
                 BackupLayout.fsync(files);
-                BackupLayout.writeAtomically(BackupLayout.manifest(dir), BackupManifestJson.write(manifest));
+                BackupLayout.writeAtomically(BackupLayout.manifest(partial), BackupManifestJson.write(manifest));
+                Path done = dir.resolve(name(manifest));
+                Files.move(partial, done, StandardCopyOption.ATOMIC_MOVE);
+                BackupLayout.fsync(dir);
                 complete = true;
-                return manifest;
+                return new BackupOutcome(manifest, done, linkedFiles, linkedBytes,
+                        manifest.files().size() - linkedFiles, manifest.totalBytes() - linkedBytes);
             } finally {
                 end(manifest.backupId());
             }
         } finally {
             if (!complete) {
-                BackupLayout.deleteTree(files);
-                if (createdDir) {
-                    BackupLayout.deleteTree(dir);
-                }
+                BackupLayout.deleteTree(partial);
             }
         }
     }
 
-    private void download(String backupId, BackupFile file, Path files) throws IOException {
+    /** A backup's directory in its set: sorts by index, then creation time. */
+    static String name(BackupManifest manifest) {
+        return String.format(Locale.ROOT, "index-%012d-%s", manifest.index(),
+                NAME_TIME.format(manifest.created()));
+    }
+
+    /** Hard-links an earlier backup's identical file; false when there is none or the file system refuses. */
+    private static boolean link(Path existing, Path target) {
+        if (existing == null) {
+            return false;
+        }
+        try {
+            Files.createLink(target, existing);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false; // copied from the node instead
+        }
+    }
+
+    private void checkName(String backupId, BackupFile file) {
         if (!BackupLayout.isPlainFileName(file.name())) {
             throw new CofferException(ClientReasons.MALFORMED_RESPONSE, "backup " + backupId + " from " + endpoint
                     + " names a file '" + file.name() + "' that is not a plain file name");
         }
+    }
+
+    private void download(String backupId, BackupFile file, Path target) throws IOException {
         MessageDigest sha256 = BackupLayout.digest("SHA-256");
-        Path target = files.resolve(file.name());
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             long offset = 0;
             while (offset < file.size()) {

@@ -43,7 +43,7 @@ public final class BackupRestore {
     }
 
     /**
-     * Verifies the backup in {@code backupDir}, then writes {@code nodes} node folders
+     * Verifies the backup in {@code backupDir} (or the newest of the backup set there), then writes {@code nodes} node folders
      * {@code n1..nN} into {@code newDir}, which must not exist or be empty. Returns the manifest.
      */
     public static BackupManifest restore(Path backupDir, Path newDir, int nodes) throws IOException {
@@ -55,9 +55,10 @@ public final class BackupRestore {
         }
         BackupCheck check = BackupVerifier.verify(backupDir);
         if (!check.intact()) {
-            throw new InvalidArgumentException("backup " + backupDir + " is not intact: " + String.join("; ",
+            throw new InvalidArgumentException("backup " + check.dir() + " is not intact: " + String.join("; ",
                     check.problems()));
         }
+        backupDir = check.dir(); // the newest backup, when given a backup set
         BackupManifest manifest = check.manifest().orElseThrow();
         boolean createdDir = !Files.exists(newDir);
         List<Path> nodeDirs = new ArrayList<>();

@@ -24,11 +24,37 @@ public final class BackupVerifier {
     private BackupVerifier() {
     }
 
+    /**
+     * Checks the backup {@code dir} means: {@code dir} itself when it holds a manifest, else the
+     * newest backup of the backup set in it (see {@link BackupSet}).
+     */
     public static BackupCheck verify(Path dir) throws IOException {
-        List<String> problems = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return new BackupCheck(dir, Optional.empty(), List.of(dir + " is not a directory"));
         }
+        Optional<Path> newest = BackupSet.newest(dir);
+        if (newest.isEmpty()) {
+            return new BackupCheck(dir, Optional.empty(), List.of("there is no " + BackupLayout.MANIFEST + " in "
+                    + dir + " or its subdirectories: not a backup, or one that never finished"));
+        }
+        return verifyOne(newest.get());
+    }
+
+    /** Checks every backup {@code dir} holds: itself, or each of the set's backups, oldest first. */
+    public static List<BackupCheck> verifyAll(Path dir) throws IOException {
+        List<Path> backups = BackupSet.backupDirs(dir);
+        if (backups.isEmpty()) {
+            return List.of(verify(dir));
+        }
+        List<BackupCheck> checks = new ArrayList<>();
+        for (Path backup : backups) {
+            checks.add(verifyOne(backup));
+        }
+        return checks;
+    }
+
+    private static BackupCheck verifyOne(Path dir) throws IOException {
+        List<String> problems = new ArrayList<>();
         BackupManifest manifest;
         try {
             manifest = BackupManifestJson.read(Files.readString(BackupLayout.manifest(dir), StandardCharsets.UTF_8));

@@ -443,9 +443,10 @@ public final class CofferClient implements AutoCloseable {
     // --------------------------------------------------------------------------------- backup
 
     /**
-     * Backs the cluster up into {@code dir} (new or empty) from the leader, while the cluster keeps
-     * serving: the leader takes a snapshot (its whole state at one applied log index) and this
-     * client copies its files, checking each file's SHA-256, then writes {@code manifest.json}.
+     * Backs the cluster up into the backup set in {@code dir} from the leader, while the cluster
+     * keeps serving: the leader takes a snapshot (its whole state at one applied log index) and
+     * this client copies its files, checking each file's SHA-256, then writes {@code manifest.json}
+     * (see {@link #backupInto(Path, Duration)}, which also says what was copied).
      * Every write acknowledged with a version up to the manifest's {@link BackupManifest#index()}
      * is in the backup, and no later one. {@code timeout} bounds each request. Check a backup with
      * {@link BackupVerifier}, restore it with {@link BackupRestore}.
@@ -456,6 +457,25 @@ public final class CofferClient implements AutoCloseable {
 
     /** Like {@link #backup(Path, Duration)}, from the node at {@code endpoint}, leader or not. */
     public BackupManifest backup(String endpoint, Path dir, Duration timeout) throws IOException {
+        try {
+            Endpoint.parse(endpoint);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidArgumentException(e.getMessage());
+        }
+        return backupInto(endpoint, dir, timeout).manifest();
+    }
+
+    /**
+     * Backs the cluster up from the leader into the backup set in {@code dir} (absent, empty, or
+     * holding earlier backups): a new subdirectory, which hard-links the files it shares with the
+     * earlier backups and copies only the others. See {@link BackupSet}.
+     */
+    public BackupOutcome backupInto(Path dir, Duration timeout) throws IOException {
+        return backupInto(leaderClientAddress("backup"), dir, timeout);
+    }
+
+    /** Like {@link #backupInto(Path, Duration)}, from the node at {@code endpoint}, leader or not. */
+    public BackupOutcome backupInto(String endpoint, Path dir, Duration timeout) throws IOException {
         try {
             Endpoint.parse(endpoint);
         } catch (IllegalArgumentException e) {

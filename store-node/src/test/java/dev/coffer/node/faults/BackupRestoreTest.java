@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.client.BackupCheck;
 import dev.coffer.client.BackupFile;
 import dev.coffer.client.BackupManifest;
+import dev.coffer.client.BackupOutcome;
 import dev.coffer.client.BackupRestore;
 import dev.coffer.client.BackupVerifier;
 import dev.coffer.client.Blob;
@@ -88,7 +89,7 @@ class BackupRestoreTest {
     BackupCheck check = BackupVerifier.verify(backupDir);
     assertTrue(check.intact(), () -> "problems: " + check.problems());
     assertEquals(manifest, check.manifest().orElseThrow(), "manifest.json says what the node said");
-    assertDamageIsCaught(backupDir, manifest);
+    assertDamageIsCaught(check.dir(), manifest);
 
     // The source cluster is gone: the restored one owes it nothing.
     source.close();
@@ -139,6 +140,85 @@ class BackupRestoreTest {
 
     ObjectInfo fresh = restoredClient.put("after-restore", "note", "hello".getBytes(StandardCharsets.UTF_8));
     assertTrue(fresh.version() > index, "the restored cluster's log continues after the backup's index");
+  }
+
+  @Test
+  void incrementalChain_copiesOnlyNewFiles_survivesPruning_andTheNewestRestoresExactly() throws Exception {
+    source = ProcessCluster.start(dir.resolve("source"), 3, Map.of());
+    client = CofferClient.builder().endpoints(source.endpoints()).operationTimeout(Duration.ofSeconds(60)).build();
+    String leader = source.awaitLeader(TIMEOUT);
+    String endpoint = source.clientAddress(leader);
+    Path set = dir.resolve("backups");
+    java.util.Random random = new java.util.Random(7);
+    Map<String, byte[]> current = new java.util.TreeMap<>();
+    List<BackupOutcome> chain = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      int changes = round == 0 ? 1000 : 10;  // then 1% of the objects change between backups
+      for (int i = 0; i < changes; i++) {
+        String key = "photos/" + (round == 0 ? i : random.nextInt(1000));
+        byte[] value = new byte[8 * 1024];
+        random.nextBytes(value);
+        client.put("alice", key, value);
+        current.put(key, value);
+      }
+      chain.add(client.backupInto(endpoint, set, TIMEOUT));
+    }
+    assertEquals(0, chain.get(0).linkedFiles(), "the first backup copies everything");
+    for (BackupOutcome later : chain.subList(1, 3)) {
+      assertTrue(later.linkedBytes() > later.copiedBytes(), "an incremental backup copies only new files: " + later);
+      assertEquals(later.manifest().totalBytes(), later.linkedBytes() + later.copiedBytes());
+    }
+
+    deleteTree(chain.get(1).dir());
+    List<BackupCheck> checks = BackupVerifier.verifyAll(set);
+    assertEquals(List.of(chain.get(0).dir(), chain.get(2).dir()), checks.stream().map(BackupCheck::dir).toList());
+    assertTrue(checks.stream().allMatch(BackupCheck::intact), () -> "problems: " + checks);
+    assertEquals(List.of(chain.get(0).dir()), dev.coffer.client.BackupSet.prune(set, 1));
+    assertTrue(BackupVerifier.verify(set).intact(), "the newest backup survives the pruning of every older one");
+
+    source.close();
+    client.close();
+    Path restoredRoot = dir.resolve("restored");
+    BackupRestore.restore(set, restoredRoot, 3);
+    restored = ProcessCluster.startRestored(restoredRoot, 3, Map.of());
+    restoredClient = CofferClient.builder().endpoints(restored.endpoints())
+        .operationTimeout(Duration.ofSeconds(60)).build();
+    for (Map.Entry<String, byte[]> object : current.entrySet()) {
+      assertArrayEquals(object.getValue(), restoredClient.get("alice", object.getKey()).value(), object.getKey());
+    }
+    assertEquals(current.size(), restoredClient.listAll("alice", "").count());
+    long marker = restoredClient.markDigest();
+    Set<String> digests = restored.ids().stream()
+        .map(id -> restoredClient.digest(restored.clientAddress(id), marker, TIMEOUT))
+        .map(ReplicaDigest::hex).collect(Collectors.toSet());
+    assertEquals(1, digests.size(), "the restored replicas agree");
+
+    // A file the newest backup shares with no other is damaged: verify names it, restore refuses.
+    BackupFile own = chain.get(2).manifest().files().stream()
+        .max(Comparator.comparingLong(BackupFile::size)).orElseThrow();
+    flipMiddleByte(chain.get(2).dir().resolve("files").resolve(own.name()));
+    BackupCheck damaged = BackupVerifier.verify(set);
+    assertFalse(damaged.intact());
+    assertTrue(damaged.problems().get(0).startsWith(own.name() + ": SHA-256"), damaged.problems().get(0));
+    assertThrows(InvalidArgumentException.class, () -> BackupRestore.restore(set, dir.resolve("again"), 3));
+  }
+
+  private static void flipMiddleByte(Path file) throws Exception {
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      long middle = f.length() / 2;
+      f.seek(middle);
+      int b = f.read();
+      f.seek(middle);
+      f.write(b ^ 0xFF);
+    }
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
   }
 
   /** A flipped byte in a copy of the backup is named by verify, and restore refuses the copy. */
