@@ -199,15 +199,15 @@ public final class DiskLossRecovery {
         }
         if (newest == null && !warned) {
           // The wait can be long (until the timeout): say at once what it waits for, and the way out.
-          LOG.warn("No member named in {} ({}) answers yet; trying until {} has passed. If none of them is up any "
+          LOG.warn("No member named in {} ({}) answers yet; trying for up to {} s. If none of them is up any "
               + "more, stop this node and start it with --join CLIENT_ADDRESS of a live member", knownFrom,
-              ids(known), timeout);
+              ids(known), timeout.toSeconds());
           warned = true;
         }
         if (System.nanoTime() > deadline) {
           throw new IOException(newest == null
               ? "no member of the cluster named in " + knownFrom + " (" + ids(known) + ") answered within "
-                  + timeout + "; if none of them is up any more, start this node with --join CLIENT_ADDRESS "
+                  + timeout.toSeconds() + " s; if none of them is up any more, start this node with --join CLIENT_ADDRESS "
                   + "of a live member"
               : "the cluster's configuration was still changing after " + timeout);
         }
