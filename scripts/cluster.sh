@@ -40,18 +40,24 @@ Commands:
                                   A DIR made by 'coffer restore' (it holds a RESTORED
                                   marker) becomes a new cluster of its restored nodes.
   down                            Stop every node (TERM, then KILL after ${STOP_TIMEOUT}s).
-  status                          The cluster's status as the nodes report it, and each pid.
-  endpoints                       Print the client addresses: 127.0.0.1:7101,127.0.0.1:7102,...
+  status                          The cluster's status as its members report it, and each pid.
+  endpoints                       Print the members' client addresses: 127.0.0.1:7101,...
   kill ID                         kill -9 node ID (e.g. n2).
   start ID                        Start node ID on its existing data and wait until it serves.
   wipe ID                         kill -9 node ID and delete its whole data directory, as if
-                                  its disk were lost; 'start ID' makes it rejoin.
+                                  its disk were lost; 'start ID' makes it rejoin (with --join
+                                  and the leader's client address, when the cluster answers).
   add                             Make and start one more node (the next id), empty, waiting to
                                   be added with 'scripts/coffer member add ID --address H:P'.
 
 Options (before or after the command's other arguments):
   --dir DIR      The cluster's directory (default $DEFAULT_DIR, relative to the current directory).
   -h, --help     Show this help.
+
+The members that status, endpoints, up and add list or name are the cluster's current ones, as
+'coffer member list' reports them (a node removed with 'coffer member remove' is left out); only
+when no node answers are they the nodes of DIR/cluster.properties. kill, start, wipe and down act
+on any node of DIR, member or not.
 
 Environment: COFFER_START_TIMEOUT (seconds, default 60), COFFER_STOP_TIMEOUT (default 10).
 Builds the jars with Maven if they are missing.
@@ -129,10 +135,78 @@ raft_address() { layout "$1.raft"; }
 # Clusters created before nodes had an admin port have none.
 admin_address() { grep -m1 "^$1.admin=" "$(layout_file)" | cut -d= -f2- || true; }
 
-endpoints() {
+# Every node of the layout, removed ones included: where the CLI looks for the cluster.
+layout_endpoints() {
     local id list=""
     for id in $(node_ids); do
         list+="${list:+,}$(client_address "$id")"
+    done
+    echo "$list"
+}
+
+# ------------------------------------------------------------------ members
+
+# The cluster's current members, set by load_members: one "ID CLIENT_ADDRESS RAFT_ADDRESS ROLE"
+# line each (ROLE: leader, voter or listener; "-" from the layout). They come from the cluster
+# ('coffer member list': a node removed with 'coffer member remove' is gone, one added is there);
+# from the layout only when no node answers (MEMBERS_FROM says which). Plain arrays, no
+# associative ones: bash 3 has none.
+MEMBERS=()
+MEMBERS_FROM=""
+
+load_members() {
+    local listing="" id role word1 client word2 raft
+    MEMBERS=()
+    if [[ -f $CLI_JAR ]]; then
+        listing=$(coffer_cli --timeout 3 member list 2>/dev/null) || listing=""
+    fi
+    # 'member list' prints: ID ROLE clients CLIENT_ADDRESS raft RAFT_ADDRESS
+    while read -r id role word1 client word2 raft; do
+        [[ $word1 == clients && $word2 == raft ]] && MEMBERS+=("$id $client $raft $role")
+    done <<<"$listing"
+    if ((${#MEMBERS[@]} > 0)); then
+        MEMBERS_FROM=cluster
+        return 0
+    fi
+    for id in $(node_ids); do
+        MEMBERS+=("$id $(client_address "$id") $(raft_address "$id") -")
+    done
+    MEMBERS_FROM=layout
+}
+
+# Field $1 (1 id, 2 client address, 3 Raft address, 4 role) of each member, one a line.
+member_field() {
+    local line fields
+    for line in ${MEMBERS[@]+"${MEMBERS[@]}"}; do
+        read -r -a fields <<<"$line"
+        echo "${fields[$1 - 1]}"
+    done
+}
+
+is_member() {
+    local line
+    for line in ${MEMBERS[@]+"${MEMBERS[@]}"}; do
+        [[ ${line%% *} == "$1" ]] && return 0
+    done
+    return 1
+}
+
+# The leader's client address, when the cluster answered and names one other than node $1.
+live_leader_address() {
+    local line id client raft role
+    [[ -n $MEMBERS_FROM ]] || load_members
+    for line in ${MEMBERS[@]+"${MEMBERS[@]}"}; do
+        read -r id client raft role <<<"$line"
+        [[ $role == leader && $id != "$1" ]] && echo "$client" && return 0
+    done
+    return 1
+}
+
+# The members' client addresses, comma-separated; after load_members.
+member_endpoints() {
+    local address list=""
+    for address in $(member_field 2); do
+        list+="${list:+,}$address"
     done
     echo "$list"
 }
@@ -218,8 +292,9 @@ ensure_jars() {
     fi
 }
 
+# The CLI, pointed at every node of the layout (CLI_ENDPOINTS, if set, instead).
 coffer_cli() {
-    java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "$(endpoints)" "$@"
+    java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "${CLI_ENDPOINTS:-$(layout_endpoints)}" "$@"
 }
 
 pid_of() {
@@ -267,6 +342,12 @@ start_node() {
     [[ -f $dir/bootstrap-pending ]] && args+=(--bootstrap)
     # A node made by 'add' waits, on its first start, to be added with 'coffer member add'.
     [[ -f $dir/join-pending ]] && args+=(--join)
+    # A wiped node rejoins through the leader: the members its file names may all be gone.
+    local leader
+    if [[ ! -f $dir/bootstrap-pending && ! -f $dir/join-pending && -z $(ls -A "$dir/data/raft" 2>/dev/null) ]] \
+        && leader=$(live_leader_address "$id"); then
+        args+=(--join "$leader")
+    fi
     echo "$START_MARK $id at $(date '+%Y-%m-%d %H:%M:%S'): ${args[*]}" >>"$dir/node.log"
     local launcher=(nohup)
     # A session of its own: the node survives the terminal (and Ctrl-C) of whoever started it.
@@ -337,11 +418,12 @@ signal_and_wait() {
 # ------------------------------------------------------------------ commands
 
 cmd_up() {
-    local started=() id
+    local started=() id existing=""
     if [[ -f $(layout_file) ]]; then
         [[ -z $NODES && -z $BASE_PORT ]] \
             || die "$DIR already holds a cluster ($(node_ids)); --nodes and --base-port only apply to a new one"
         echo "starting the stopped nodes of the cluster in $DIR"
+        existing=yes
     elif [[ -f $DIR/$RESTORE_MARKER ]]; then
         create_cluster "$(restored_node_count)" "${BASE_PORT:-$DEFAULT_BASE_PORT}" restored
         echo "created a new cluster of $(wc -w <<<"$(node_ids)") nodes in $DIR from the restored backup" \
@@ -352,8 +434,12 @@ cmd_up() {
         echo "created a new cluster of $(wc -w <<<"$(node_ids)") nodes in $DIR"
     fi
     ensure_jars
+    # A running cluster says who its members are: a node removed from it is not started again.
+    [[ -n $existing ]] && load_members
     for id in $(node_ids); do
-        if ! is_running "$id"; then
+        if [[ -n $existing ]] && ! is_member "$id"; then
+            is_running "$id" || echo "$id is no longer a member of the cluster: not started"
+        elif ! is_running "$id"; then
             started+=("$id")
         fi
     done
@@ -366,10 +452,30 @@ cmd_up() {
     done
     ((${#started[@]} > 0)) && wait_until_serving "${started[@]}"
     wait_for_leader
-    for id in $(node_ids); do
-        printf '%s  %s  (pid %s, log %s)\n' "$id" "$(client_address "$id")" "$(pid_of "$id")" "$DIR/$id/node.log"
+    load_members
+    local line client
+    for line in "${MEMBERS[@]}"; do
+        read -r id client _ <<<"$line"
+        if [[ -d $DIR/$id ]]; then
+            printf '%s  %s  (pid %s, log %s)\n' "$id" "$client" "$(pid_of "$id" || echo -)" "$DIR/$id/node.log"
+        else
+            printf '%s  %s  (not run from %s)\n' "$id" "$client" "$DIR"
+        fi
     done
-    echo "endpoints: $(endpoints)"
+    echo "endpoints: $(member_endpoints)"
+    print_non_members
+}
+
+# The processes of the layout that are not members: removed but still running (after 'up' of a
+# stopped cluster, which knows only the layout), or waiting to be added.
+print_non_members() {
+    local id
+    for id in $(node_ids); do
+        if ! is_member "$id" && is_running "$id"; then
+            printf '%s  pid %-8s running  not a member (removed: cluster.sh kill %s; or waiting for coffer member add)\n' \
+                "$id" "$(pid_of "$id")" "$id"
+        fi
+    done
 }
 
 cmd_down() {
@@ -400,16 +506,21 @@ cmd_down() {
 
 cmd_status() {
     ensure_jars
-    coffer_cli --timeout 3 status || true
+    load_members
+    CLI_ENDPOINTS=$(member_endpoints) coffer_cli --timeout 3 status || true
     echo
+    [[ $MEMBERS_FROM == cluster ]] || echo "(no node answered: the members below are those of $(layout_file))"
     local id
-    for id in $(node_ids); do
-        if is_running "$id"; then
+    for id in $(member_field 1); do
+        if [[ ! -d $DIR/$id ]]; then
+            printf '%s  %-12s -        not run from %s\n' "$id" "-" "$DIR"
+        elif is_running "$id"; then
             printf '%s  pid %-8s running  %s\n' "$id" "$(pid_of "$id")" "$DIR/$id/node.log"
         else
             printf '%s  %-12s stopped  %s\n' "$id" "-" "$DIR/$id/node.log"
         fi
     done
+    print_non_members
 }
 
 cmd_kill() {
@@ -452,8 +563,12 @@ cmd_add() {
     i=$((i + 1))
     id=n$i
     local client=127.0.0.1:$((base + i)) raft=127.0.0.1:$((base + 100 + i)) admin=127.0.0.1:$((base + 200 + i))
-    for other in $ids; do
-        peer_lines+="peer.$other=$(raft_address "$other"),$(client_address "$other")"$'\n'
+    # Its file names the cluster's current members, not the removed ones the layout still lists.
+    load_members
+    local line raft_of client_of
+    for line in "${MEMBERS[@]}"; do
+        read -r other client_of raft_of _ <<<"$line"
+        peer_lines+="peer.$other=$raft_of,$client_of"$'\n'
     done
     mkdir -p "$DIR/$id"
     {
@@ -498,7 +613,7 @@ main() {
         up) cmd_up ;;
         down) cmd_down ;;
         status) cmd_status ;;
-        endpoints) endpoints ;;
+        endpoints) load_members; member_endpoints ;;
         kill) cmd_kill ;;
         start) cmd_start ;;
         wipe) cmd_wipe ;;

@@ -15,6 +15,7 @@ import dev.coffer.node.raft.LeadershipRounds;
 import dev.coffer.node.raft.LeaderLossWatch;
 import dev.coffer.node.raft.LowDiskHandover;
 import dev.coffer.node.raft.Membership;
+import dev.coffer.node.raft.MemberLookup;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.RaftVoters;
 import dev.coffer.node.raft.ReadIndex;
@@ -46,6 +47,8 @@ public final class CofferNode implements AutoCloseable {
   /** Present while a node that lost its disk has not yet been made a voter again. */
   static final String REJOIN_MARKER = "REJOINING";
   private static final Duration REJOIN_TIMEOUT = Duration.ofMinutes(10);
+  /** How long {@code --join ADDRESS} waits for a node to answer there (one restarting) before giving up. */
+  static final Duration JOIN_LOOKUP_TIMEOUT = Duration.ofSeconds(15);
   /** Scrubs (each reads the whole store) waiting for the maintenance thread. */
   private static final int MAINTENANCE_QUEUE = 4;
   /** Status reports waiting for the status thread. */
@@ -95,11 +98,17 @@ public final class CofferNode implements AutoCloseable {
     Files.createDirectories(config.dataDir());
     Path marker = config.dataDir().resolve(REJOIN_MARKER);
     boolean noRaftState = isEmpty(config.raftDir());
-    if (noRaftState && !config.bootstrap() && !config.join()) {
+    boolean lostData = noRaftState && !config.bootstrap() && !config.join();
+    DiskLossRecovery recovery = lostData || Files.exists(marker) ? recovery(config) : null;
+    if (lostData) {
       Files.writeString(marker, "this node lost its data and is rejoining; see DiskLossRecovery\n");
-      new DiskLossRecovery(config).removeSelf(REJOIN_TIMEOUT);
+      recovery.removeSelf(REJOIN_TIMEOUT);
     }
     boolean rejoining = Files.exists(marker);
+    if (recovery == null && config.joinAddress().isPresent()) {
+      LOG.info("Node {} has its Raft state: --join {} is not needed and ignored", config.nodeId(),
+          config.joinAddress().get());
+    }
 
     BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure,
         config.versionRetentionMillis());
@@ -162,7 +171,7 @@ public final class CofferNode implements AutoCloseable {
     }
     Thread rejoin = null;
     if (rejoining) {
-      rejoin = daemon("rejoin").newThread(() -> finishRejoin(config, raft, marker));
+      rejoin = daemon("rejoin").newThread(() -> finishRejoin(config, recovery, raft, marker));
       rejoin.start();
     }
     LOG.info("Coffer node {} {} serving clients on {} (raft {}, admin {}, data {})", config.nodeId(),
@@ -172,15 +181,31 @@ public final class CofferNode implements AutoCloseable {
         membershipWorker, clientServer, adminServer, metrics, statusReporter, backups, rejoin);
   }
 
-  private static void finishRejoin(NodeConfig config, RaftGateway raft, Path marker) {
-    DiskLossRecovery recovery = new DiskLossRecovery(config);
+  /**
+   * How a node that lost its data finds the cluster: through the members its file names or, with
+   * {@code --join ADDRESS}, through those that live member reports. Fails within
+   * JOIN_LOOKUP_TIMEOUT when nothing at that address answers, before anything is changed.
+   */
+  private static DiskLossRecovery recovery(NodeConfig config) throws IOException {
+    if (config.joinAddress().isEmpty()) {
+      return new DiskLossRecovery(config);
+    }
+    String address = config.joinAddress().get();
+    List<NodeConfig.Peer> members = MemberLookup.members(address, config.nodeId(), JOIN_LOOKUP_TIMEOUT);
+    LOG.info("Node {} rejoins through the members the node at {} reported: {}", config.nodeId(), address,
+        members.stream().map(NodeConfig.Peer::id).toList());
+    return new DiskLossRecovery(config, members, "the answer of the node at --join " + address);
+  }
+
+  private static void finishRejoin(NodeConfig config, DiskLossRecovery recovery, RaftGateway raft, Path marker) {
     try {
       long catchUpTo = recovery.joinAsListener(REJOIN_TIMEOUT);
       recovery.awaitCaughtUp(catchUpTo, raft::appliedIndex, REJOIN_TIMEOUT);
       recovery.promoteSelf(REJOIN_TIMEOUT);
       Files.deleteIfExists(marker);
     } catch (IOException | RuntimeException e) {
-      LOG.error("Node {} could not finish rejoining; it stays a non-voting listener. Restart it to retry.",
+      LOG.error("Node {} could not finish rejoining; it stays a non-voting listener. Restart it to retry (with "
+          + "--join CLIENT_ADDRESS of a live member if no member its configuration file names is up).",
           config.nodeId(), e);
     }
   }

@@ -65,6 +65,7 @@ public final class NodeConfig {
   private final boolean electionOnLeaderExit;
   private final boolean bootstrap;
   private final boolean join;
+  private final String joinAddress;
   private final ReadPath readPath;
   private final ClientLimits clientLimits;
   private final long diskReserveBytes;
@@ -73,10 +74,10 @@ public final class NodeConfig {
   private final long sessionExpiryMillis;
 
   private NodeConfig(Properties p, boolean bootstrap) {
-    this(p, bootstrap, false);
+    this(p, bootstrap, false, null);
   }
 
-  private NodeConfig(Properties p, boolean bootstrap, boolean join) {
+  private NodeConfig(Properties p, boolean bootstrap, boolean join, String joinAddress) {
     this.nodeId = required(p, "node.id");
     this.dataDir = Path.of(required(p, "data.dir")).toAbsolutePath();
     this.clientAddress = address(p, "client.address");
@@ -94,8 +95,12 @@ public final class NodeConfig {
     this.electionOnLeaderExit = Boolean.parseBoolean(p.getProperty("election.on.leader.exit", "true").trim());
     this.bootstrap = bootstrap;
     this.join = join;
-    if (bootstrap && join) {
+    this.joinAddress = joinAddress == null ? null : checkAddress("--join", joinAddress.trim());
+    if (bootstrap && (join || joinAddress != null)) {
       throw new IllegalArgumentException("--bootstrap founds a new cluster and --join joins an existing one: pick one");
+    }
+    if (join && joinAddress != null) {
+      throw new IllegalArgumentException("--join waits to be added, --join ADDRESS rejoins through a member: pick one");
     }
     this.readPath = readPath(p.getProperty("read.path", "read-index"));
     this.clientLimits = clientLimits(p, maxFrameBytes());
@@ -127,6 +132,15 @@ public final class NodeConfig {
   /** As {@link #load(Path, Map, boolean)}; {@code join}: a new node, waiting to be added with {@code coffer member add}. */
   public static NodeConfig load(Path file, Map<String, String> overrides, boolean bootstrap, boolean join)
       throws IOException {
+    return load(file, overrides, bootstrap, join, null);
+  }
+
+  /**
+   * As {@link #load(Path, Map, boolean, boolean)}; {@code joinAddress} (null for none): the client
+   * address of a live member, from which a node that lost its data learns the current members.
+   */
+  public static NodeConfig load(Path file, Map<String, String> overrides, boolean bootstrap, boolean join,
+      String joinAddress) throws IOException {
     Properties p = new Properties();
     if (file != null) {
       try (Reader r = Files.newBufferedReader(file)) {
@@ -134,7 +148,7 @@ public final class NodeConfig {
       }
     }
     overrides.forEach(p::setProperty);
-    return new NodeConfig(p, bootstrap, join);
+    return new NodeConfig(p, bootstrap, join, joinAddress);
   }
 
   public static NodeConfig of(Map<String, String> values, boolean bootstrap) {
@@ -301,6 +315,11 @@ public final class NodeConfig {
   public long sessionExpiryMillis() { return sessionExpiryMillis; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */
   public boolean join() { return join; }
+  /**
+   * {@code --join ADDRESS}: the client address of a live member. A node with no Raft state asks it
+   * for the cluster's members instead of trusting its file, then rejoins as one that lost its disk.
+   */
+  public java.util.Optional<String> joinAddress() { return java.util.Optional.ofNullable(joinAddress); }
   /** True only on the first start of a brand-new cluster. */
   public boolean bootstrap() { return bootstrap; }
 

@@ -13,7 +13,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The node process: {@code java -jar coffer-node.jar --config node.properties [--bootstrap]}. */
+/** The node process: {@code java -jar coffer-node.jar --config node.properties [--bootstrap | --join [ADDRESS]]}. */
 @Command(name = "coffer-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
     description = "Runs one Coffer node: a Raft replica of the blob store that serves clients.",
     footer = "%nSettings come from the --config file; the options below override them.")
@@ -30,9 +30,16 @@ public final class NodeMain implements Callable<Integer> {
       + "instead of treating it as a lost disk to rebuild from the other nodes")
   boolean bootstrap;
 
-  @Option(names = "--join", description = "a new node for an existing cluster: start empty and wait, as a "
-      + "non-voting listener, until 'coffer member add' adds it")
-  boolean join;
+  /** null: not given; "" (picocli's fallback): given without an address; else the address. */
+  @Option(names = "--join", arity = "0..1", fallbackValue = "", paramLabel = "CLIENT_ADDRESS",
+      description = {"Without an address: a new node for an existing cluster; it starts empty and waits, as a "
+          + "non-voting listener, until 'coffer member add' adds it.",
+          "With the client address (client.address, as in COFFER_ENDPOINTS) of any live member: a node "
+          + "that lost its data rejoins the cluster that member belongs to, when no member its --config "
+          + "file names is up any more: it learns the current members from that one, then rejoins as a "
+          + "wiped node does (removed, listener, caught up, voter). Ignored by a node that has its data. "
+          + "Fails (exit 1) if no Coffer node answers there within 15 s."})
+  String join;
 
   @Option(names = "--id", description = "node id (node.id)")
   String id;
@@ -73,7 +80,9 @@ public final class NodeMain implements Callable<Integer> {
       }
       overrides.put("peer." + peer.substring(0, eq), peer.substring(eq + 1));
     }
-    NodeConfig nodeConfig = NodeConfig.load(config, overrides, bootstrap, join);
+    boolean waitToBeAdded = join != null && join.isBlank();
+    String joinAddress = join == null || join.isBlank() ? null : join;
+    NodeConfig nodeConfig = NodeConfig.load(config, overrides, bootstrap, waitToBeAdded, joinAddress);
     System.setProperty("coffer.node.id", nodeConfig.nodeId());
     Logger log = LoggerFactory.getLogger(NodeMain.class);
 

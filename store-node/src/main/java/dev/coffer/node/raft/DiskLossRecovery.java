@@ -36,15 +36,29 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Each step starts from the cluster's replicated configuration, asked of the members this node
  * knows, never from this node's configuration file: members may have been added and removed
- * since the file was written.
+ * since the file was written. The members it knows are those its file names, or, when none of
+ * those is up any more, those a live member reports ({@code --join ADDRESS}, see MemberLookup).
  */
 public final class DiskLossRecovery {
   private static final Logger LOG = LoggerFactory.getLogger(DiskLossRecovery.class);
 
   private final NodeConfig config;
+  /** Whom to ask for the cluster's configuration, this node excluded, and where that list came from. */
+  private final List<RaftPeer> known;
+  private final String knownFrom;
 
+  /** Asks the members this node's configuration file names. */
   public DiskLossRecovery(NodeConfig config) {
+    this(config, config.peers().values().stream().filter(p -> !p.id().equals(config.nodeId())).toList(),
+        config.nodeId() + "'s configuration file");
+  }
+
+  /** Asks {@code known} (e.g. the members a live member reported), described as {@code knownFrom}. */
+  public DiskLossRecovery(NodeConfig config, List<NodeConfig.Peer> known, String knownFrom) {
     this.config = config;
+    this.known = known.stream().filter(p -> !p.id().equals(config.nodeId()))
+        .map(p -> RaftGateway.peer(p, RaftPeerRole.FOLLOWER)).toList();
+    this.knownFrom = knownFrom;
   }
 
   /** Step 1: the other voters remove this node from the group. */
@@ -153,19 +167,19 @@ public final class DiskLossRecovery {
   }
 
   /**
-   * The cluster's current configuration: every member named in this node's file is asked, and the
+   * The cluster's current configuration: every member this node knows is asked, and the
    * leader's answer is taken (any member's if none says it leads: a stale one is refused by the
    * compare-and-set). Retried until {@code timeout} while nobody answers or the configuration is
    * joint (a change under way).
    */
   Members currentMembers(Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<RaftPeer> known = fileMembers();
     try (RaftClient client = RaftClient.newBuilder()
         .setProperties(RaftSettings.clientProperties(config))
         .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, dialable(known)))
         .setRetryPolicy(RetryPolicies.noRetry())
         .build()) {
+      boolean warned = false;
       while (true) {
         RaftConfigurationProto newest = null;
         for (RaftPeer peer : known) {
@@ -183,23 +197,23 @@ public final class DiskLossRecovery {
           return new Members(ProtoUtils.toRaftPeers(newest.getPeersList()),
               ProtoUtils.toRaftPeers(newest.getListenersList()));
         }
+        if (newest == null && !warned) {
+          // The wait can be long (until the timeout): say at once what it waits for, and the way out.
+          LOG.warn("No member named in {} ({}) answers yet; trying for up to {} s. If none of them is up any "
+              + "more, stop this node and start it with --join CLIENT_ADDRESS of a live member", knownFrom,
+              ids(known), timeout.toSeconds());
+          warned = true;
+        }
         if (System.nanoTime() > deadline) {
           throw new IOException(newest == null
-              ? "no member of the cluster named in " + config.nodeId() + "'s configuration (" + ids(known)
-                  + ") answered within " + timeout
+              ? "no member of the cluster named in " + knownFrom + " (" + ids(known) + ") answered within "
+                  + timeout.toSeconds() + " s; if none of them is up any more, start this node with --join CLIENT_ADDRESS "
+                  + "of a live member"
               : "the cluster's configuration was still changing after " + timeout);
         }
         sleep(1_000);
       }
     }
-  }
-
-  /** The members this node's configuration file names, itself excluded. */
-  private List<RaftPeer> fileMembers() {
-    List<RaftPeer> peers = new ArrayList<>();
-    config.peers().values().stream().filter(p -> !p.id().equals(config.nodeId()))
-        .forEach(p -> peers.add(RaftGateway.peer(p, RaftPeerRole.FOLLOWER)));
-    return peers;
   }
 
   /**

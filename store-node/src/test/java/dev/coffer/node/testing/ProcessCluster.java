@@ -158,6 +158,34 @@ public final class ProcessCluster implements AutoCloseable {
     awaitServing(id);
   }
 
+  /** As {@link #start(String)}, with extra command-line flags (e.g. {@code --join ADDRESS}). */
+  public void startWith(String id, String... flags) throws IOException {
+    if (isRunning(id)) {
+      throw new IllegalStateException(id + " is already running");
+    }
+    launch(id, List.of(flags));
+    awaitServing(id);
+  }
+
+  /**
+   * Starts node {@code id} with {@code flags} for a start that must fail: waits for it to exit and
+   * returns its exit status. A node still running after {@code timeout} is killed and fails the test.
+   */
+  public int runUntilExit(String id, Duration timeout, String... flags) throws IOException, InterruptedException {
+    if (isRunning(id)) {
+      throw new IllegalStateException(id + " is already running");
+    }
+    launch(id, List.of(flags));
+    Process p = processes.get(id);
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      kill(id);
+      throw new AssertionError(id + " was still running " + timeout + " after starting with " + List.of(flags)
+          + "; log: " + tail(id));
+    }
+    processes.remove(id);
+    return p.exitValue();
+  }
+
   /** SIGKILL, i.e. {@code kill -9 PID}: no shutdown hook, no flush. */
   public void kill(String id) throws InterruptedException {
     Process p = processes.remove(id);
@@ -239,6 +267,10 @@ public final class ProcessCluster implements AutoCloseable {
 
   public String clientAddress(String id) {
     return clientAddresses.get(id);
+  }
+
+  public String raftAddress(String id) {
+    return raftAddresses.get(id);
   }
 
   public String endpoints() {
