@@ -4,6 +4,7 @@ import dev.coffer.node.admin.AdminServer;
 import dev.coffer.node.admin.NodeAdmin;
 import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.admin.StatusReporter;
+import dev.coffer.node.backup.BackupInstall;
 import dev.coffer.node.backup.BackupService;
 import dev.coffer.node.net.ClientServer;
 import dev.coffer.node.net.DiskSpace;
@@ -96,6 +97,9 @@ public final class CofferNode implements AutoCloseable {
    */
   public static CofferNode start(NodeConfig config, Runnable onStorageFailure) throws IOException, InterruptedException {
     Files.createDirectories(config.dataDir());
+    if (BackupInstall.installPending(config)) {
+      LOG.info("Node {} restored from a backup; it continues from the backup's state", config.nodeId());
+    }
     Path marker = config.dataDir().resolve(REJOIN_MARKER);
     boolean noRaftState = isEmpty(config.raftDir());
     boolean lostData = noRaftState && !config.bootstrap() && !config.join();

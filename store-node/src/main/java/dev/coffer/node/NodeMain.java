@@ -1,5 +1,6 @@
 package dev.coffer.node;
 
+import dev.coffer.node.backup.BackupInstall;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -40,6 +41,13 @@ public final class NodeMain implements Callable<Integer> {
           + "wiped node does (removed, listener, caught up, voter). Ignored by a node that has its data. "
           + "Fails (exit 1) if no Coffer node answers there within 15 s."})
   String join;
+
+  @Option(names = "--restore-from", paramLabel = "BACKUP",
+      description = {"Start a new cluster's node from a backup (a backup directory, or a backup set: its newest): "
+          + "the empty data directory gets the backup's state, which the node continues from. Every node of the "
+          + "new cluster starts this way, without --bootstrap. Ignored by a node that has its Raft state. See "
+          + "docs/operations.md, \"Backup and restore\"."})
+  Path restoreFrom;
 
   @Option(names = "--id", description = "node id (node.id)")
   String id;
@@ -85,6 +93,18 @@ public final class NodeMain implements Callable<Integer> {
     NodeConfig nodeConfig = NodeConfig.load(config, overrides, bootstrap, waitToBeAdded, joinAddress);
     System.setProperty("coffer.node.id", nodeConfig.nodeId());
     Logger log = LoggerFactory.getLogger(NodeMain.class);
+    if (restoreFrom != null) {
+      if (bootstrap || join != null) {
+        throw new IllegalArgumentException("--restore-from starts a node of a new cluster from a backup: it "
+            + "cannot be combined with --bootstrap or --join");
+      }
+      if (BackupInstall.hasRaftState(nodeConfig)) {
+        log.warn("Node {} already has its Raft state: --restore-from {} is ignored (a restore starts a new "
+            + "cluster on empty data directories)", nodeConfig.nodeId(), restoreFrom);
+      } else {
+        BackupInstall.request(nodeConfig, restoreFrom);
+      }
+    }
 
     CofferNode node = CofferNode.start(nodeConfig, () -> {
       log.error("Stopping node {}: its storage failed (see above). Restart it to rebuild it from the others.",

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * {@code db.incoming} to {@code db}; delete {@code db.old}. So an existing {@code db.old} proves
  * that {@code db.incoming} is complete, which is what {@link #recover} relies on.
  */
-final class CheckpointFiles {
+public final class CheckpointFiles {
 
   private CheckpointFiles() {}
 
@@ -125,7 +125,8 @@ final class CheckpointFiles {
     Files.copy(source, destination, StandardCopyOption.COPY_ATTRIBUTES);
   }
 
-  private static void fsyncDirectory(Path dir) throws IOException {
+  /** Forces a directory's entries to disk. */
+  public static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
