@@ -155,7 +155,8 @@ final class BackupDownload {
                 .map(f -> new BackupFile(f.getName(), f.getSize(), HexFormat.of().formatHex(f.getSha256().toByteArray())))
                 .toList();
         return new BackupManifest(m.getBackupId(), m.getClusterId(), m.getNodeId(), m.getTerm(), m.getIndex(),
-                m.getObjectCount(), Instant.ofEpochMilli(m.getCreatedMillis()), files);
+                m.getObjectCount(), Instant.ofEpochMilli(m.getCreatedMillis()), files,
+                HexFormat.of().formatHex(m.getStateSha256().toByteArray()));
     }
 
     private static Duration max(Duration a, Duration b) {

@@ -16,9 +16,12 @@ import java.util.List;
  * @param objectCount the objects stored at {@code index}
  * @param created     when the node pinned the snapshot
  * @param files       the snapshot's files (a RocksDB checkpoint)
+ * @param stateSha256 SHA-256 (hex) of the whole state at {@code index}, as a node computes its
+ *                    digest: a node restored from the backup answers the same; empty in backups
+ *                    made before it was recorded
  */
 public record BackupManifest(String backupId, String clusterId, String nodeId, long term, long index,
-                             long objectCount, Instant created, List<BackupFile> files) {
+                             long objectCount, Instant created, List<BackupFile> files, String stateSha256) {
     /** The manifest format this client writes and reads. */
     public static final int FORMAT_VERSION = 1;
 

@@ -31,6 +31,9 @@ final class BackupManifestJson {
         field(json, "created", quote(m.created().toString()));
         field(json, "backupId", quote(m.backupId()));
         field(json, "totalBytes", Long.toString(m.totalBytes()));
+        if (!m.stateSha256().isEmpty()) {
+            field(json, "stateSha256", quote(m.stateSha256()));
+        }
         json.append("  \"files\": [");
         for (int i = 0; i < m.files().size(); i++) {
             BackupFile f = m.files().get(i);
@@ -60,7 +63,8 @@ final class BackupManifestJson {
         }
         return new BackupManifest(string(root, "backupId"), string(root, "clusterId"), string(root, "node"),
                 number(root, "term"), number(root, "index"), number(root, "objectCount"),
-                Instant.ofEpochMilli(number(root, "createdMillis")), files);
+                Instant.ofEpochMilli(number(root, "createdMillis")), files,
+                root.containsKey("stateSha256") ? string(root, "stateSha256") : "");
     }
 
     private static void field(StringBuilder json, String name, String value) {

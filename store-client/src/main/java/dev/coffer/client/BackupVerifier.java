@@ -84,6 +84,9 @@ public final class BackupVerifier {
         if (m.objectCount() < 0) {
             problems.add("the object count " + m.objectCount() + " is negative");
         }
+        if (!m.stateSha256().isEmpty() && !SHA256_HEX.matcher(m.stateSha256()).matches()) {
+            problems.add("the state digest '" + m.stateSha256() + "' is not a SHA-256 in hex");
+        }
         if (m.files().isEmpty()) {
             problems.add("the manifest lists no files");
         }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
 import dev.coffer.node.raft.ClusterRejectedException;
 import dev.coffer.node.storage.Directories;
+import dev.coffer.node.storage.StateDigest;
 import dev.coffer.proto.BackupFile;
 import dev.coffer.proto.BackupManifest;
 import dev.coffer.proto.Status;
@@ -55,7 +56,8 @@ final class PinnedBackup {
     Path scratch = BackupDirs.sibling(dir, ".rocksdb-log");
     try {
       description.setTerm(snapshot.getTerm()).setIndex(snapshot.getIndex())
-          .setObjectCount(CheckpointObjectCount.of(dir, scratch));
+          .setObjectCount(CheckpointObjectCount.of(dir, scratch))
+          .setStateSha256(ByteString.copyFrom(StateDigest.ofCheckpoint(dir, scratch)));
     } finally {
       Directories.deleteTree(scratch);
     }

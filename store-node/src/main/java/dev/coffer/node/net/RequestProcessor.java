@@ -152,7 +152,10 @@ public final class RequestProcessor {
           : writes.submit(Command.newBuilder().setDigestMarker(DigestMarker.getDefaultInstance()).build())
               .thenApply(r -> r.getStatus() != Status.OK ? r : Response.newBuilder().setStatus(Status.OK)
                   .setMarkDigest(MarkDigestResult.newBuilder().setIndex(r.getAppliedIndex())).build());
-      case DIGEST -> stateMachine.digestAt(request.getDigest().getIndex())
+      case DIGEST -> request.getDigest().getIndex() == 0
+          ? maintenance(client, () -> client.clientGone() ? gone() : Response.newBuilder().setStatus(Status.OK)
+              .setDigest(stateMachine.currentDigest().toBuilder().setNodeId(config.nodeId())).build())
+          : stateMachine.digestAt(request.getDigest().getIndex())
           .thenApply(sha -> Response.newBuilder().setStatus(Status.OK).setDigest(DigestResult.newBuilder()
               .setNodeId(config.nodeId()).setIndex(request.getDigest().getIndex())
               .setSha256(ByteString.copyFrom(sha))).build());

@@ -411,6 +411,17 @@ public final class BlobStateMachine extends BaseStateMachine {
     return digests.at(index);
   }
 
+  /** The digest of this node's current state, and the applied index it reflects (one snapshot of the store). */
+  public dev.coffer.proto.DigestResult currentDigest() {
+    storeLock.readLock().lock();
+    try (dev.coffer.node.storage.ReadView view = store.readView()) {
+      return dev.coffer.proto.DigestResult.newBuilder().setIndex(view.appliedIndex())
+          .setSha256(com.google.protobuf.ByteString.copyFrom(view.digest())).build();
+    } finally {
+      storeLock.readLock().unlock();
+    }
+  }
+
   /** Re-reads every stored value and checks it against its CRC32C. */
   public dev.coffer.node.storage.ReadView.ScrubReport scrub(int maxReported) {
     storeLock.readLock().lock();

@@ -11,11 +11,11 @@ import dev.coffer.proto.VersionsResult;
 import dev.coffer.proto.ListResult;
 import dev.coffer.proto.ObjectMeta;
 import dev.coffer.proto.UsageResult;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ReadOptions;
@@ -255,32 +255,18 @@ public final class ReadView implements AutoCloseable {
 
   /** Feeds every (column family name, key, value) of the snapshot, in order, to {@code digest}. */
   void digestInto(MessageDigest digest) {
+    Map<String, ColumnFamilyHandle> families = new HashMap<>();
     List<ColumnFamilyHandle> handles = cf.all();
     for (int i = 0; i < handles.size(); i++) {
-      digest.update((byte) 'C');
-      framed(digest, StoreKeys.COLUMN_FAMILIES.get(i).getBytes(StandardCharsets.UTF_8));
-      try (RocksIterator it = db.newIterator(handles.get(i), options)) {
-        for (it.seekToFirst(); it.isValid(); it.next()) {
-          digest.update((byte) 'E');
-          framed(digest, it.key());
-          framed(digest, it.value());
-        }
-        it.status();
-      } catch (RocksDBException e) {
-        throw new StorageException("RocksDB scan for the digest failed: " + e.getMessage(), e);
-      }
+      families.put(StoreKeys.COLUMN_FAMILIES.get(i), handles.get(i));
     }
+    StateDigest.feed(digest, db, options, families);
   }
 
   @Override
   public void close() {
     options.close();
     db.releaseSnapshot(snapshot);
-  }
-
-  private static void framed(MessageDigest digest, byte[] bytes) {
-    digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
-    digest.update(bytes);
   }
 
   private byte[] read(ColumnFamilyHandle family, byte[] key, String what) {

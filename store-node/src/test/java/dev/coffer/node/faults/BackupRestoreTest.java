@@ -11,6 +11,7 @@ import dev.coffer.client.BackupCheck;
 import dev.coffer.client.BackupFile;
 import dev.coffer.client.BackupManifest;
 import dev.coffer.client.BackupOutcome;
+import dev.coffer.client.BackupTrial;
 import dev.coffer.client.BackupRestore;
 import dev.coffer.client.BackupVerifier;
 import dev.coffer.client.Blob;
@@ -193,6 +194,11 @@ class BackupRestoreTest {
         .map(ReplicaDigest::hex).collect(Collectors.toSet());
     assertEquals(1, digests.size(), "the restored replicas agree");
 
+    Path trialTmp = Files.createDirectories(dir.resolve("trial-tmp"));
+    BackupTrial.Result trial = BackupTrial.run(set, ProcessCluster.nodeCommand(trialTmp), Duration.ofSeconds(120));
+    assertTrue(trial.passed(), () -> "restore trial: " + trial.problems());
+    assertEquals(current.size(), trial.objectsChecked());
+
     // A file the newest backup shares with no other is damaged: verify names it, restore refuses.
     BackupFile own = chain.get(2).manifest().files().stream()
         .max(Comparator.comparingLong(BackupFile::size)).orElseThrow();
@@ -201,6 +207,8 @@ class BackupRestoreTest {
     assertFalse(damaged.intact());
     assertTrue(damaged.problems().get(0).startsWith(own.name() + ": SHA-256"), damaged.problems().get(0));
     assertThrows(InvalidArgumentException.class, () -> BackupRestore.restore(set, dir.resolve("again"), 3));
+    assertFalse(BackupTrial.run(set, ProcessCluster.nodeCommand(trialTmp), Duration.ofSeconds(120)).passed(),
+        "the trial refuses a damaged backup");
   }
 
   private static void flipMiddleByte(Path file) throws Exception {

@@ -131,16 +131,22 @@ public final class ProcessCluster implements AutoCloseable {
     launch(id, bootstrap ? List.of("--bootstrap") : List.of());
   }
 
-  private void launch(String id, List<String> flags) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
+  /** The command that starts a node process from the test classpath; {@code --config FILE} and flags follow it. */
+  public static List<String> nodeCommand(Path tmpDir) {
+    return List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         // A node that cannot allocate dies at once and is restarted, never lingers half-alive.
         "-XX:+ExitOnOutOfMemoryError", "-XX:MaxDirectMemorySize=256m",
         // RocksDB unpacks its native library into the temp dir; a kill -9 leaves it behind there.
-        "-Djava.io.tmpdir=" + tmpDir(id),
+        "-Djava.io.tmpdir=" + tmpDir,
         "-cp", System.getProperty("java.class.path"),
-        "dev.coffer.node.NodeMain", "--config", configFile(id).toString()));
+        "dev.coffer.node.NodeMain");
+  }
+
+  private void launch(String id, List<String> flags) throws IOException {
+    List<String> command = new ArrayList<>(nodeCommand(tmpDir(id)));
+    command.addAll(List.of("--config", configFile(id).toString()));
     command.addAll(flags);
     Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
