@@ -2,6 +2,9 @@ package dev.coffer.cli;
 
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.RestoreReport;
+import dev.coffer.client.UserRestoreFromBackup;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
@@ -13,7 +16,10 @@ import picocli.CommandLine.Option;
             "retention, in the live cluster: objects created since are deleted, changed or deleted ones get",
             "their bytes of then back, as new versions (so the restore itself can be undone). Other users are",
             "not touched. Runs as a series of bounded, logged steps; if it is interrupted, run it again:",
-            "objects already as they were are left alone."})
+            "objects already as they were are left alone.",
+            "With --from BACKUPS (a backup set, or one backup), for times older than the versions kept:",
+            "the user is put back as the newest backup taken at or before TIME holds them (read by the",
+            "node program, found as for 'backup verify --restore'), one write per object that differs."})
 final class RestoreUserCommand extends ClientCommand {
     @Mixin
     UserRef owner;
@@ -21,6 +27,10 @@ final class RestoreUserCommand extends ClientCommand {
     @Option(names = "--as-of", paramLabel = "TIME", required = true,
             description = "The time to go back to, ISO-8601 in UTC, e.g. 2026-11-29T16:00:00Z.")
     String asOf;
+
+    @Option(names = "--from", paramLabel = "BACKUPS",
+            description = "Restore from the newest backup in BACKUPS taken at or before --as-of, not from the versions kept.")
+    Path from;
 
     @Option(names = "--dry-run", description = "Count what would change; change nothing.")
     boolean dryRun;
@@ -37,8 +47,17 @@ final class RestoreUserCommand extends ClientCommand {
     }
 
     @Override
-    int run(CofferClient client) {
-        RestoreReport report = client.restoreUser(owner.user, time, dryRun);
+    int run(CofferClient client) throws IOException {
+        RestoreReport report;
+        if (from != null) {
+            UserRestoreFromBackup.Outcome outcome = UserRestoreFromBackup.run(client, owner.user, from, time,
+                    NodeCommand.find(), dryRun);
+            out().printf("from backup %s (index %d, taken %s)%n", outcome.backup(), outcome.manifest().index(),
+                    outcome.manifest().created());
+            report = outcome.report();
+        } else {
+            report = client.restoreUser(owner.user, time, dryRun);
+        }
         out().printf("user %s as of %s%s%n", owner.user, time, dryRun ? " (dry run: nothing changed)" : "");
         out().printf("examined   %d%nrestored   %d%ndeleted    %d%nunchanged  %d%n",
                 report.examined(), report.restored(), report.deleted(), report.unchanged());
@@ -46,7 +65,9 @@ final class RestoreUserCommand extends ClientCommand {
             out().printf("skipped    %d (existed then, but that version was not kept: left as they are)%n",
                     report.skipped());
         }
-        out().printf("steps      %d%n", report.steps());
+        if (from == null) {
+            out().printf("steps      %d%n", report.steps());
+        }
         return ExitCodes.OK;
     }
 

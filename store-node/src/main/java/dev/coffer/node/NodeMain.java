@@ -1,6 +1,7 @@
 package dev.coffer.node;
 
 import dev.coffer.node.backup.BackupInstall;
+import dev.coffer.node.backup.UserExportCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Option;
 
 /** The node process: {@code java -jar coffer-node.jar --config node.properties [--bootstrap | --join [ADDRESS]]}. */
 @Command(name = "coffer-node", mixinStandardHelpOptions = true, versionProvider = NodeMain.Version.class,
+    subcommands = UserExportCommand.class,
     description = "Runs one Coffer node: a Raft replica of the blob store that serves clients.",
     footer = "%nSettings come from the --config file; the options below override them.")
 public final class NodeMain implements Callable<Integer> {

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.coffer.client.CofferClient;
+import dev.coffer.client.InvalidArgumentException;
+import dev.coffer.client.UserRestoreFromBackup;
 import dev.coffer.client.NotFoundException;
 import dev.coffer.client.ObjectInfo;
 import dev.coffer.client.ObjectVersion;
@@ -155,6 +157,46 @@ class UndoTest {
         client.versions("alice", key(0)).get(1).info().version()).value(), "the restore itself can be undone");
     Await.until("every node caught up", TIMEOUT, () -> cluster.ids().stream()
         .allMatch(id -> cluster.status(id).isPresent()));
+    assertReplicasIdentical();
+  }
+
+  @Test
+  void restoreUser_fromABackup_putsBackExactlyThatUser() throws Exception {
+    cluster = ProcessCluster.start(dir.resolve("cluster"), 3, Map.of("versions.retention.seconds", "0"));
+    client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(5), TIMEOUT);
+    Map<String, byte[]> backedUp = writeAll("v1", 300, 2 * 1024, 11);
+    client.put("bob", "keep", bytes("bob's before"));
+    Path backups = dir.resolve("backups");
+    client.backupInto(backups, TIMEOUT);
+    Instant afterBackup = Instant.now();
+
+    writeAll("v2", 100, 2 * 1024, 12);
+    for (int i = 100; i < 150; i++) {
+      client.delete("alice", key(i));
+    }
+    client.put("alice", key(5000), bytes("created after the backup"));
+    client.put("bob", "keep", bytes("bob's after"));
+    Path exportTmp = java.nio.file.Files.createDirectories(dir.resolve("export-tmp"));
+
+    UserRestoreFromBackup.Outcome dry = UserRestoreFromBackup.run(client, "alice", backups, afterBackup,
+        ProcessCluster.nodeCommand(exportTmp), true);
+    assertEquals(List.of(150L, 1L), List.of(dry.report().restored(), dry.report().deleted()), dry.report().toString());
+    UserRestoreFromBackup.Outcome done = UserRestoreFromBackup.run(client, "alice", backups, afterBackup,
+        ProcessCluster.nodeCommand(exportTmp), false);
+    assertEquals(dry.report(), done.report());
+
+    for (Map.Entry<String, byte[]> object : backedUp.entrySet()) {
+      assertArrayEquals(object.getValue(), client.get("alice", object.getKey()).value(), object.getKey());
+    }
+    assertThrows(NotFoundException.class, () -> client.get("alice", key(5000)));
+    assertEquals(backedUp.size(), client.listAll("alice", "").count());
+    assertArrayEquals(bytes("bob's after"), client.get("bob", "keep").value(), "bob is not touched");
+    UserRestoreFromBackup.Outcome again = UserRestoreFromBackup.run(client, "alice", backups, afterBackup,
+        ProcessCluster.nodeCommand(exportTmp), false);
+    assertEquals(0, again.report().restored() + again.report().deleted(), again.report().toString());
+    assertThrows(InvalidArgumentException.class, () -> UserRestoreFromBackup.run(client, "alice", backups,
+        afterBackup.minus(Duration.ofHours(1)), ProcessCluster.nodeCommand(exportTmp), false),
+        "no backup was taken that early");
     assertReplicasIdentical();
   }
 
