@@ -25,7 +25,7 @@ DEFAULT_WARMUP=5s
 
 usage() {
     cat <<EOF
-Usage: bench.sh [--endpoints H:P,...] [--base-port P] [coffer bench options...]
+Usage: bench.sh [--endpoints H:P,...] [--base-port P] [--versions on|off] [coffer bench options...]
        bench.sh --matrix [--repeats N] [--sizes 1k,64k,1m] [--in-flight 1,64] [--workloads put,get]
                 [--duration 10s] [--warmup 5s] [--endpoints H:P,...] [--base-port P]
                 [other coffer bench options...]
@@ -36,7 +36,8 @@ Without --endpoints it first starts a fresh local 3-node cluster in a temporary 
 (scripts/cluster.sh up, which waits for a leader), on ports P+1.. (default P=$DEFAULT_BASE_PORT: clients
 $((DEFAULT_BASE_PORT + 1))-$((DEFAULT_BASE_PORT + 3)), Raft $((DEFAULT_BASE_PORT + 101))-$((DEFAULT_BASE_PORT + 103)), admin $((DEFAULT_BASE_PORT + 201))-$((DEFAULT_BASE_PORT + 203))), and stops it and deletes the
 directory when done, also when interrupted or failing. With --endpoints it only runs the
-benchmark against those nodes.
+benchmark against those nodes. --versions off starts that cluster with versions.retention.seconds=0
+(no earlier versions kept: compare with the default, on, for what undo costs the write path).
 
 One run: every other option goes to 'coffer bench'. Its defaults make a quick run: --workload
 put, --value-size 1k, --in-flight 16, --duration 10s after --warmup 3s. The report goes to
@@ -95,6 +96,15 @@ needs_value() {
     (($2 >= 2)) || usage_error "$1 needs a value"
 }
 
+# --versions on|off: the started cluster keeps superseded versions (the default, 7 days) or none.
+set_versions() {
+    case $1 in
+        on) ;;
+        off) export COFFER_NODE_SETTINGS="${COFFER_NODE_SETTINGS:-} versions.retention.seconds=0" ;;
+        *) usage_error "--versions must be on or off, not '$1'" ;;
+    esac
+}
+
 parse_arguments() {
     local arg
     for arg in "$@"; do
@@ -110,6 +120,8 @@ parse_arguments() {
             --endpoints=*) ENDPOINTS=${1#*=}; shift ;;
             --base-port) needs_value "$1" $#; BASE_PORT=$2; shift 2 ;;
             --base-port=*) BASE_PORT=${1#*=}; shift ;;
+            --versions) needs_value "$1" $#; set_versions "$2"; shift 2 ;;
+            --versions=*) set_versions "${1#*=}"; shift ;;
             *)
                 if ((MATRIX)); then
                     parse_matrix_option "$@"

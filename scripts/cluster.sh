@@ -59,7 +59,9 @@ The members that status, endpoints, up and add list or name are the cluster's cu
 when no node answers are they the nodes of DIR/cluster.properties. kill, start, wipe and down act
 on any node of DIR, member or not.
 
-Environment: COFFER_START_TIMEOUT (seconds, default 60), COFFER_STOP_TIMEOUT (default 10).
+Environment: COFFER_START_TIMEOUT (seconds, default 60), COFFER_STOP_TIMEOUT (default 10),
+COFFER_NODE_SETTINGS (extra node.properties lines, KEY=VALUE separated by spaces, for the nodes
+'up' and 'add' configure; e.g. COFFER_NODE_SETTINGS="versions.retention.seconds=0").
 Builds the jars with Maven if they are missing.
 EOF
 }
@@ -121,6 +123,16 @@ parse_arguments() {
 # ------------------------------------------------------------------ layout
 
 layout_file() { echo "$DIR/cluster.properties"; }
+
+# COFFER_NODE_SETTINGS: extra node.properties lines (KEY=VALUE, separated by spaces or newlines)
+# for the nodes that 'up' and 'add' configure, e.g. "versions.retention.seconds=0".
+extra_settings() {
+    local setting
+    for setting in ${COFFER_NODE_SETTINGS:-}; do
+        [[ $setting == ?*=* ]] || die "COFFER_NODE_SETTINGS holds '$setting', not KEY=VALUE"
+        echo "$setting"
+    done
+}
 
 # Reads one key of DIR/cluster.properties.
 layout() {
@@ -259,10 +271,11 @@ create_cluster() {
             for ((peer = 1; peer <= count; peer++)); do
                 echo "peer.n$peer=127.0.0.1:$((base + 100 + peer)),127.0.0.1:$((base + peer))"
             done
+            extra_settings
         } >"$DIR/$id/node.properties"
         # Until this node has served once, its starts pass --bootstrap (see start_node). A restored
-        # node already holds its Raft state (the backup's term) and its snapshot: it starts like a
-        # node that was restarted.
+        # node's data holds RESTORE_FROM (written by coffer restore): at its first start it installs
+        # the backup's snapshot and Raft term itself, and then runs like a node that was restarted.
         [[ $origin == restored ]] || touch "$DIR/$id/bootstrap-pending"
     done
     # Written last: an existing cluster.properties means the configuration is complete.
@@ -579,6 +592,7 @@ cmd_add() {
         echo "admin.address=$admin"
         printf '%s' "$peer_lines"
         echo "peer.$id=$raft,$client"
+        extra_settings
     } >"$DIR/$id/node.properties"
     touch "$DIR/$id/join-pending"
     {
