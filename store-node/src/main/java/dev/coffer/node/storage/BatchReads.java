@@ -36,10 +36,26 @@ final class BatchReads {
   /** Up to {@code max} entries from the first key at or after {@code from}, while {@code within} holds. */
   List<Entry> scan(ColumnFamilyHandle family, byte[] from, Predicate<byte[]> within, int max)
       throws RocksDBException {
+    return scan(family, from, within, max, true);
+  }
+
+  /** As {@link #scan}, backwards from the last key at or before {@code from}. */
+  List<Entry> scanBackward(ColumnFamilyHandle family, byte[] from, Predicate<byte[]> within, int max)
+      throws RocksDBException {
+    return scan(family, from, within, max, false);
+  }
+
+  private List<Entry> scan(ColumnFamilyHandle family, byte[] from, Predicate<byte[]> within, int max,
+      boolean forward) throws RocksDBException {
     List<Entry> found = new ArrayList<>();
     try (RocksIterator base = db.newIterator(family, options);
         RocksIterator it = batch.newIteratorWithBase(family, base, options)) {
-      for (it.seek(from); it.isValid() && found.size() < max; it.next()) {
+      if (forward) {
+        it.seek(from);
+      } else {
+        it.seekForPrev(from);
+      }
+      for (; it.isValid() && found.size() < max; step(it, forward)) {
         byte[] key = it.key();
         if (!within.test(key)) {
           break;
@@ -51,21 +67,11 @@ final class BatchReads {
     return found;
   }
 
-  /** As {@link #scan}, backwards from the last key at or before {@code from}. */
-  List<Entry> scanBackward(ColumnFamilyHandle family, byte[] from, Predicate<byte[]> within, int max)
-      throws RocksDBException {
-    List<Entry> found = new ArrayList<>();
-    try (RocksIterator base = db.newIterator(family, options);
-        RocksIterator it = batch.newIteratorWithBase(family, base, options)) {
-      for (it.seekForPrev(from); it.isValid() && found.size() < max; it.prev()) {
-        byte[] key = it.key();
-        if (!within.test(key)) {
-          break;
-        }
-        found.add(new Entry(key, it.value()));
-      }
-      it.status();
+  private static void step(RocksIterator it, boolean forward) {
+    if (forward) {
+      it.next();
+    } else {
+      it.prev();
     }
-    return found;
   }
 }

@@ -41,11 +41,12 @@ public final class CheckpointExport {
       try (RocksIterator metas = db.newIterator(handles.get(1))) {
         long count = 0;
         for (metas.seek(prefix); metas.isValid() && StoreKeys.startsWith(metas.key(), prefix); metas.next()) {
-          byte[] value = db.get(handles.get(2), metas.key());
+          ObjectMeta meta = ObjectMeta.parseFrom(metas.value());
+          byte[] value = db.get(handles.get(2), StoreKeys.valueKey(metas.key(), meta));
           if (value == null) {
             throw new IOException("the value of " + StoreKeys.describeObjectKey(metas.key()) + " is missing");
           }
-          GetResult.newBuilder().setMeta(ObjectMeta.parseFrom(metas.value()))
+          GetResult.newBuilder().setMeta(meta.toBuilder().clearValueByVersion())
               .setValue(com.google.protobuf.UnsafeByteOperations.unsafeWrap(value)).build().writeDelimitedTo(out);
           count++;
         }

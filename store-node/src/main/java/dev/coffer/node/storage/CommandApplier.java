@@ -197,16 +197,15 @@ final class CommandApplier {
       return failure(Status.VERSION_CONFLICT, "the key exists (version " + current.getVersion()
           + "); there is nothing to undelete. Use get --version to read an earlier version");
     }
-    for (ObjectWrites.Kept kept : objects.keptVersions(objectKey, Integer.MAX_VALUE)) {
-      if (!kept.version().getDeleted()) {
-        ObjectMeta old = kept.version().getMeta();
-        ObjectMeta meta = objects.write(undelete.getUser(), objectKey, undelete.getKey(),
-            objects.readKeptValue(kept.versionKey()), old.getCrc32C(), null, old.getCreatedMillis());
-        return Response.newBuilder().setStatus(Status.OK).setUndelete(UndeleteResult.newBuilder()
-            .setMeta(meta).setRestoredVersion(old.getVersion())).build();
-      }
+    ObjectWrites.Kept kept = objects.newestKept(objectKey, version -> !version.getDeleted());
+    if (kept == null) {
+      return failure(Status.NOT_FOUND, "no earlier version of this key is kept");
     }
-    return failure(Status.NOT_FOUND, "no earlier version of this key is kept");
+    ObjectMeta old = kept.version().getMeta();
+    ObjectMeta meta = objects.write(undelete.getUser(), objectKey, undelete.getKey(),
+        objects.readKeptValue(kept), old.getCrc32C(), null, old.getCreatedMillis());
+    return Response.newBuilder().setStatus(Status.OK).setUndelete(UndeleteResult.newBuilder()
+        .setMeta(meta).setRestoredVersion(old.getVersion())).build();
   }
 
   private Response restoreUser(RestoreUserRequest restore) throws RocksDBException {

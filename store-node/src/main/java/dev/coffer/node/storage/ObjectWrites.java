@@ -6,8 +6,9 @@ import com.google.protobuf.ByteString;
 import dev.coffer.proto.KeptVersion;
 import dev.coffer.proto.ObjectMeta;
 import dev.coffer.proto.UsageResult;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Predicate;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatchWithIndex;
 
@@ -18,6 +19,7 @@ import org.rocksdb.WriteBatchWithIndex;
  * timestamp, retention) and the stored state decide them.
  */
 final class ObjectWrites {
+  private static final int KEPT_PAGE = 64;
   private final BatchReads reads;
   private final ColumnFamilies cf;
   private final WriteBatchWithIndex batch;
@@ -56,13 +58,21 @@ final class ObjectWrites {
     return stored == null ? null : parse(ObjectMeta.parser(), stored, "object metadata");
   }
 
-  byte[] readValue(byte[] objectKey) throws RocksDBException {
-    return reads.get(cf.data(), objectKey);
+  /** The value of the version {@code meta} describes, current or kept. */
+  byte[] readValue(byte[] objectKey, ObjectMeta meta) throws RocksDBException {
+    byte[] value = reads.get(cf.data(), StoreKeys.valueKey(objectKey, meta));
+    if (value == null) {
+      throw new StorageException("the value of " + StoreKeys.describeObjectKey(objectKey) + " version "
+          + Long.toUnsignedString(meta.getVersion()) + " is missing", null);
+    }
+    return value;
   }
 
   /**
    * Makes {@code value} the object's current version (this entry's index), keeping the one it
-   * replaces. {@code createdMillis} is the object's creation time to record.
+   * replaces. {@code createdMillis} is the object's creation time to record. The value is stored
+   * under its version (see {@link StoreKeys#valueKey}), so the replaced one is kept where it lies:
+   * keeping a version costs its metadata, never a copy of its bytes.
    */
   ObjectMeta write(String user, byte[] objectKey, ByteString key, byte[] value, int crc32c,
       ObjectMeta current, long createdMillis) throws RocksDBException {
@@ -73,12 +83,13 @@ final class ObjectWrites {
         .setCrc32C(crc32c)
         .setCreatedMillis(createdMillis)
         .setModifiedMillis(timestampMillis)
+        .setValueByVersion(true)
         .build();
     if (current != null) {
-      keep(user, objectKey, current);
+      supersede(user, objectKey, current);
     }
     batch.put(cf.meta(), objectKey, meta.toByteArray());
-    batch.put(cf.data(), objectKey, value);
+    batch.put(cf.data(), StoreKeys.valueKey(objectKey, meta), value);
     long oldSize = current != null ? current.getSize() : 0;
     addUsage(user, meta.getSize() - oldSize, current != null ? 0 : 1, 0, 0);
     return meta;
@@ -86,77 +97,77 @@ final class ObjectWrites {
 
   /** Deletes the current version {@code current}, keeping it and a delete marker. */
   void delete(String user, byte[] objectKey, ObjectMeta current) throws RocksDBException {
-    keep(user, objectKey, current);
+    supersede(user, objectKey, current);
     if (retentionMillis > 0) {
       ObjectMeta marker = ObjectMeta.newBuilder().setKey(current.getKey()).setVersion(index)
           .setCreatedMillis(current.getCreatedMillis()).setModifiedMillis(timestampMillis).build();
       putKept(user, StoreKeys.version(objectKey, index),
-          KeptVersion.newBuilder().setMeta(marker).setDeleted(true).setSupersededMillis(timestampMillis).build(), null);
+          KeptVersion.newBuilder().setMeta(marker).setDeleted(true).setSupersededMillis(timestampMillis).build());
     }
     batch.delete(cf.meta(), objectKey);
-    batch.delete(cf.data(), objectKey);
     addUsage(user, -current.getSize(), -1, 0, 0);
   }
 
   /**
-   * The kept versions of one object, newest first, at most {@code max}, each with its version key.
+   * The newest kept version of one object that {@code wanted} accepts, or null. Versions are read
+   * newest first, a page at a time, so memory stays bounded however many are kept.
    */
-  List<Kept> keptVersions(byte[] objectKey, int max) throws RocksDBException {
+  Kept newestKept(byte[] objectKey, Predicate<KeptVersion> wanted) throws RocksDBException {
     byte[] prefix = StoreKeys.versionPrefix(objectKey);
-    List<Kept> kept = new ArrayList<>();
     byte[] from = StoreKeys.version(objectKey, -1L);
-    for (BatchReads.Entry e : reads.scanBackward(cf.versions(), from,
-        key -> StoreKeys.startsWith(key, prefix), Integer.MAX_VALUE)) {
-      if (kept.size() == max) {
-        break;
+    boolean inclusive = true;
+    while (true) {
+      List<BatchReads.Entry> page = reads.scanBackward(cf.versions(), from,
+          key -> StoreKeys.startsWith(key, prefix), KEPT_PAGE + 1);
+      for (BatchReads.Entry e : page) {
+        if ((!inclusive && Arrays.equals(e.key(), from)) || !StoreKeys.isVersionOf(e.key(), prefix)) {
+          continue;
+        }
+        KeptVersion version = parse(KeptVersion.parser(), e.value(), "kept version");
+        if (wanted.test(version)) {
+          return new Kept(e.key(), version);
+        }
       }
-      if (StoreKeys.isVersionOf(e.key(), prefix)) {
-        kept.add(new Kept(e.key(), parse(KeptVersion.parser(), e.value(), "kept version")));
+      if (page.size() <= KEPT_PAGE) {
+        return null;
       }
+      from = page.get(page.size() - 1).key();
+      inclusive = false;
     }
-    return kept;
   }
 
   /** A kept version and the key it is stored under. */
   record Kept(byte[] versionKey, KeptVersion version) {}
 
-  byte[] readKeptValue(byte[] versionKey) throws RocksDBException {
-    byte[] value = reads.get(cf.versionData(), versionKey);
-    if (value == null) {
-      throw new StorageException("the value of a kept version is missing ("
-          + StoreKeys.describeObjectKey(StoreKeys.objectOfVersion(versionKey)) + ", version "
-          + Long.toUnsignedString(StoreKeys.versionNumber(versionKey)) + ")", null);
-    }
-    return value;
+  byte[] readKeptValue(Kept kept) throws RocksDBException {
+    return readValue(StoreKeys.objectOfVersion(kept.versionKey()), kept.version().getMeta());
   }
 
-  /** Forgets the kept version under {@code versionKey}. */
+  /** Forgets the kept version under {@code versionKey}, its value with it. */
   void forget(byte[] versionKey, KeptVersion version) throws RocksDBException {
     batch.delete(cf.versions(), versionKey);
-    batch.delete(cf.versionData(), versionKey);
+    if (!version.getDeleted()) {
+      batch.delete(cf.data(), StoreKeys.valueKey(StoreKeys.objectOfVersion(versionKey), version.getMeta()));
+    }
     batch.delete(cf.expiry(), StoreKeys.versionExpiry(version.getSupersededMillis(), versionKey));
     addUsage(StoreKeys.userOf(versionKey), 0, 0, -version.getMeta().getSize(), -1);
   }
 
-  /** Moves the current version {@code current} (value still in the data family) to the kept ones. */
-  private void keep(String user, byte[] objectKey, ObjectMeta current) throws RocksDBException {
+  /**
+   * The current version {@code current} stops being current: it joins the kept ones (its value
+   * stays where it lies), or, with retention 0, its value is deleted.
+   */
+  private void supersede(String user, byte[] objectKey, ObjectMeta current) throws RocksDBException {
     if (retentionMillis <= 0) {
+      batch.delete(cf.data(), StoreKeys.valueKey(objectKey, current));
       return;
     }
-    byte[] value = readValue(objectKey);
-    if (value == null) {
-      throw new StorageException("the value of an object with metadata is missing ("
-          + StoreKeys.describeObjectKey(objectKey) + ")", null);
-    }
     putKept(user, StoreKeys.version(objectKey, current.getVersion()),
-        KeptVersion.newBuilder().setMeta(current).setSupersededMillis(timestampMillis).build(), value);
+        KeptVersion.newBuilder().setMeta(current).setSupersededMillis(timestampMillis).build());
   }
 
-  private void putKept(String user, byte[] versionKey, KeptVersion kept, byte[] value) throws RocksDBException {
+  private void putKept(String user, byte[] versionKey, KeptVersion kept) throws RocksDBException {
     batch.put(cf.versions(), versionKey, kept.toByteArray());
-    if (value != null) {
-      batch.put(cf.versionData(), versionKey, value);
-    }
     batch.put(cf.expiry(), StoreKeys.versionExpiry(kept.getSupersededMillis(), versionKey), new byte[0]);
     addUsage(user, 0, 0, kept.getMeta().getSize(), 1);
   }

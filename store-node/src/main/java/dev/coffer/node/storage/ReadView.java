@@ -67,13 +67,14 @@ public final class ReadView implements AutoCloseable {
     if (meta == null) {
       return Optional.empty();
     }
-    byte[] value = read(cf.data(), objectKey, "object value");
+    ObjectMeta parsed = parse(ObjectMeta.parser(), meta, "object metadata");
+    byte[] value = read(cf.data(), StoreKeys.valueKey(objectKey, parsed), "object value");
     if (value == null) {
       throw new StorageException("the value of an object with metadata is missing (user "
           + user + ", key of " + key.size() + " bytes)");
     }
     return Optional.of(GetResult.newBuilder()
-        .setMeta(parse(ObjectMeta.parser(), meta, "object metadata"))
+        .setMeta(parsed)
         .setValue(UnsafeByteOperations.unsafeWrap(value)) // fresh array, owned by no one else
         .build());
   }
@@ -93,7 +94,7 @@ public final class ReadView implements AutoCloseable {
     if (kept.isEmpty()) {
       return Optional.empty();
     }
-    byte[] value = read(cf.versionData(), versionKey, "kept value");
+    byte[] value = read(cf.data(), StoreKeys.valueKey(objectKey, kept.get().getMeta()), "kept value");
     if (value == null) {
       throw new StorageException("the value of a kept version is missing (user " + user + ", version "
           + Long.toUnsignedString(version) + ")");
@@ -222,7 +223,7 @@ public final class ReadView implements AutoCloseable {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         checked++;
         ObjectMeta meta = parse(ObjectMeta.parser(), it.value(), "object metadata");
-        byte[] value = read(cf.data(), it.key(), "object value");
+        byte[] value = read(cf.data(), StoreKeys.valueKey(it.key(), meta), "object value");
         boolean intact = value != null && value.length == meta.getSize()
             && Validation.crc32c(ByteString.copyFrom(value)) == meta.getCrc32C();
         if (!intact) {

@@ -1,6 +1,7 @@
 package dev.coffer.node.storage;
 
 import com.google.protobuf.ByteString;
+import dev.coffer.proto.ObjectMeta;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -20,7 +21,10 @@ final class StoreKeys {
   static final String DEFAULT_CF = new String(RocksDB.DEFAULT_COLUMN_FAMILY, StandardCharsets.UTF_8);
   /** user 0x00 key → serialized ObjectMeta. */
   static final String META_CF = "meta";
-  /** user 0x00 key → value bytes. */
+  /**
+   * user 0x00 key 0x00 version (8 bytes, big-endian) → the value bytes of that version, current or
+   * kept (see {@link #valueKey}); values written before versions: user 0x00 key → value bytes.
+   */
   static final String DATA_CF = "data";
   /** user → serialized UsageResult. */
   static final String USAGE_CF = "usage";
@@ -31,8 +35,6 @@ final class StoreKeys {
   static final String SESSIONS_CF = "sessions";
   /** user 0x00 key 0x00 version (8 bytes, big-endian) → serialized KeptVersion. */
   static final String VERSIONS_CF = "versions";
-  /** The same keys as {@link #VERSIONS_CF} → the kept version's value bytes. */
-  static final String VERSION_DATA_CF = "version_data";
   /**
    * 'V', the time a version was superseded (8 bytes, big-endian milliseconds), its
    * {@link #VERSIONS_CF} key → nothing; and 'S', the time a client was last seen, its client id →
@@ -42,12 +44,20 @@ final class StoreKeys {
 
   /** Every column family, in the order the store opens them and the digest visits them. */
   static final List<String> COLUMN_FAMILIES =
-      List.of(DEFAULT_CF, META_CF, DATA_CF, USAGE_CF, SESSIONS_CF, VERSIONS_CF, VERSION_DATA_CF,
-          EXPIRY_CF);
+      List.of(DEFAULT_CF, META_CF, DATA_CF, USAGE_CF, SESSIONS_CF, VERSIONS_CF, EXPIRY_CF);
 
-  /** The values' families: their values are large and go to blob files. */
+  /** The values' family: its values are large and go to blob files. */
   static boolean holdsValues(String family) {
-    return family.equals(DATA_CF) || family.equals(VERSION_DATA_CF);
+    return family.equals(DATA_CF);
+  }
+
+  /**
+   * Where the value of the version {@code meta} describes lies in {@link #DATA_CF}: under the object
+   * key and the version, so that a superseded value stays where it is when it is kept; values
+   * written before versions lie under the object key alone.
+   */
+  static byte[] valueKey(byte[] objectKey, ObjectMeta meta) {
+    return meta.getValueByVersion() ? version(objectKey, meta.getVersion()) : objectKey;
   }
 
   static final byte[] APPLIED_POSITION = "applied-position".getBytes(StandardCharsets.US_ASCII);

@@ -17,8 +17,8 @@ import org.rocksdb.RocksDBException;
  * One step of {@code restore-user}: puts a bounded run of one user's objects back as they were at
  * {@code as_of_millis}, and says where the next step starts. Objects are visited in two passes: the
  * current objects in key order, then the kept versions (which find the objects deleted since). A
- * step visits at most {@link #MAX_KEYS} objects and copies at most {@link #MAX_BYTES} of old values,
- * so that no entry's batch grows without bound.
+ * step visits at most {@link #MAX_KEYS} objects and stops once it has copied {@link #MAX_BYTES} of
+ * old values, so that no entry's batch grows without bound.
  *
  * <p>Each object's state at that time is the newest of its versions (current or kept, deletes
  * included) written at or before it. Restoring writes that state as a new version, so the restore
@@ -28,8 +28,6 @@ import org.rocksdb.RocksDBException;
 final class UserRestore {
   static final int MAX_KEYS = 256;
   static final long MAX_BYTES = 32L << 20;
-  /** Versions of one object looked at for its state at a time: the newest ones, back to that time. */
-  private static final int MAX_VERSIONS_PER_OBJECT = 100_000;
   private static final byte CURRENT_PASS = 1;
   private static final byte KEPT_PASS = 2;
 
@@ -162,13 +160,7 @@ final class UserRestore {
       result.setUnchanged(result.getUnchanged() + 1);
       return;
     }
-    ObjectWrites.Kept then = null;
-    for (ObjectWrites.Kept kept : writes.keptVersions(objectKey, MAX_VERSIONS_PER_OBJECT)) {
-      if (kept.version().getMeta().getModifiedMillis() <= asOf) {
-        then = kept;
-        break;
-      }
-    }
+    ObjectWrites.Kept then = writes.newestKept(objectKey, kept -> kept.getMeta().getModifiedMillis() <= asOf);
     String user = request.getUser();
     if (then == null || then.version().getDeleted()) {
       if (current == null) {
@@ -184,10 +176,10 @@ final class UserRestore {
       return;
     }
     KeptVersion old = then.version();
-    byte[] value = writes.readKeptValue(then.versionKey());
+    byte[] value = writes.readKeptValue(then);
     if (current != null && current.getSize() == old.getMeta().getSize()
         && current.getCrc32C() == old.getMeta().getCrc32C()
-        && Arrays.equals(value, writes.readValue(objectKey))) {
+        && Arrays.equals(value, writes.readValue(objectKey, current))) {
       result.setUnchanged(result.getUnchanged() + 1);
       return;
     }
