@@ -8,14 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.MembershipResult;
 import dev.coffer.client.NodeStatus;
-import dev.coffer.client.PeerInfo;
 import dev.coffer.client.ReadOptions;
 import dev.coffer.client.ReplicaDigest;
 import dev.coffer.node.testing.Await;
 import dev.coffer.node.testing.FreePorts;
+import dev.coffer.node.testing.Members;
 import dev.coffer.node.testing.ProcessCluster;
 import dev.coffer.node.testing.TestClients;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,14 +60,14 @@ class JoinAddressRejoinTest {
     cluster = ProcessCluster.start(dir, 3, Map.of());
     useClientOf("n1", "n2", "n3");
     Map<String, byte[]> written = new LinkedHashMap<>();
-    put(written, "three nodes");
+    TestClients.putPhase(client, written, "three nodes");
 
     String n4 = replace("n2");
     useClientOf("n1", "n3", n4);
-    put(written, "n2 replaced");
+    TestClients.putPhase(client, written, "n2 replaced");
     String n5 = replace("n3");
     useClientOf("n1", n4, n5);
-    put(written, "n3 replaced");
+    TestClients.putPhase(client, written, "n3 replaced");
     assertFalse(cluster.isRunning("n2") || cluster.isRunning("n3"), "no member n1's file names is up");
 
     cluster.wipe("n1");
@@ -77,11 +76,11 @@ class JoinAddressRejoinTest {
 
     cluster.startWith("n1", "--join", cluster.clientAddress(n4));
     useClientOf(n4, n5);
-    put(written, "while n1 rejoins");
+    TestClients.putPhase(client, written, "while n1 rejoins");
     Await.until("n1 a voter again, caught up with the leader", Duration.ofSeconds(120), () -> {
-      NodeStatus leader = leaderStatus();
+      NodeStatus leader = cluster.leaderStatus();
       NodeStatus n1 = cluster.status("n1").orElse(null);
-      return leader != null && n1 != null && voters(leader).equals(new TreeSet<>(Set.of("n1", n4, n5)))
+      return leader != null && n1 != null && Members.voters(leader).equals(new TreeSet<>(Set.of("n1", n4, n5)))
           && n1.appliedIndex() >= leader.commitIndex();
     });
 
@@ -103,9 +102,9 @@ class JoinAddressRejoinTest {
   private String replace(String old) throws Exception {
     String fresh = cluster.startJoiningNode();
     MembershipResult added = client.addMember(fresh, cluster.clientAddress(fresh), false, CHANGE_TIMEOUT);
-    assertTrue(voterIds(added).contains(fresh), fresh + " added: " + added);
+    assertTrue(Members.voterIds(added).contains(fresh), fresh + " added: " + added);
     MembershipResult removed = client.removeMember(old, false, CHANGE_TIMEOUT);
-    assertFalse(voterIds(removed).contains(old), old + " removed: " + removed);
+    assertFalse(Members.voterIds(removed).contains(old), old + " removed: " + removed);
     cluster.kill(old);
     return fresh;
   }
@@ -127,34 +126,5 @@ class JoinAddressRejoinTest {
     }
     String endpoints = Set.of(ids).stream().map(cluster::clientAddress).collect(Collectors.joining(","));
     client = TestClients.retrying(endpoints, Duration.ofSeconds(5), Duration.ofSeconds(60));
-  }
-
-  private void put(Map<String, byte[]> written, String phase) {
-    for (int i = 0; i < 20; i++) {
-      String key = phase.replace(' ', '-') + "-" + i;
-      byte[] value = (phase + " " + i).getBytes(StandardCharsets.UTF_8);
-      client.put("alice", key, value);
-      written.put(key, value);
-    }
-  }
-
-  private NodeStatus leaderStatus() {
-    for (String id : cluster.ids()) {
-      NodeStatus s = cluster.isRunning(id) ? cluster.status(id).orElse(null) : null;
-      if (s != null && "LEADER".equals(s.role())) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  private static Set<String> voterIds(MembershipResult result) {
-    return result.members().stream().filter(PeerInfo::voter).map(PeerInfo::id)
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  private static Set<String> voters(NodeStatus status) {
-    return status.peers().stream().filter(PeerInfo::voter).map(PeerInfo::id)
-        .collect(Collectors.toCollection(TreeSet::new));
   }
 }

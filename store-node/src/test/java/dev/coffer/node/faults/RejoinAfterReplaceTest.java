@@ -7,19 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.coffer.client.CofferClient;
 import dev.coffer.client.MembershipResult;
 import dev.coffer.client.NodeStatus;
-import dev.coffer.client.PeerInfo;
 import dev.coffer.client.ReadOptions;
 import dev.coffer.node.testing.Await;
+import dev.coffer.node.testing.Members;
 import dev.coffer.node.testing.ProcessCluster;
 import dev.coffer.node.testing.TestClients;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,23 +51,23 @@ class RejoinAfterReplaceTest {
     cluster = ProcessCluster.start(dir, 3, Map.of());
     client = TestClients.retrying(cluster.endpoints(), Duration.ofSeconds(5), Duration.ofSeconds(60));
     Map<String, byte[]> written = new LinkedHashMap<>();
-    put(written, "before the replacement");
+    TestClients.putPhase(client, written, "before the replacement");
 
     String n4 = cluster.startJoiningNode();
     MembershipResult added = client.addMember(n4, cluster.clientAddress(n4), false, CHANGE_TIMEOUT);
-    assertTrue(voterIds(added).contains(n4), "n4 added: " + added);
+    assertTrue(Members.voterIds(added).contains(n4), "n4 added: " + added);
     MembershipResult removed = client.removeMember("n2", false, CHANGE_TIMEOUT);
-    assertEquals(new TreeSet<>(Set.of("n1", "n3", n4)), voterIds(removed), "n2 removed: " + removed);
+    assertEquals(new TreeSet<>(Set.of("n1", "n3", n4)), Members.voterIds(removed), "n2 removed: " + removed);
     cluster.kill("n2");
-    put(written, "after the replacement");
+    TestClients.putPhase(client, written, "after the replacement");
 
     cluster.wipe("n1");
     cluster.start("n1");
-    put(written, "while n1 rejoins");
+    TestClients.putPhase(client, written, "while n1 rejoins");
     Await.until("n1 a voter again, caught up with the leader", Duration.ofSeconds(120), () -> {
-      NodeStatus leader = leaderStatus();
+      NodeStatus leader = cluster.leaderStatus();
       NodeStatus n1 = cluster.status("n1").orElse(null);
-      return leader != null && n1 != null && voters(leader).equals(new TreeSet<>(Set.of("n1", "n3", n4)))
+      return leader != null && n1 != null && Members.voters(leader).equals(new TreeSet<>(Set.of("n1", "n3", n4)))
           && n1.appliedIndex() >= leader.commitIndex();
     });
 
@@ -77,34 +75,5 @@ class RejoinAfterReplaceTest {
       written.forEach((key, value) -> assertArrayEquals(value,
           direct.get("alice", key, ReadOptions.stale()).value(), "n1's copy of " + key));
     }
-  }
-
-  private void put(Map<String, byte[]> written, String phase) {
-    for (int i = 0; i < 20; i++) {
-      String key = phase.replace(' ', '-') + "-" + i;
-      byte[] value = (phase + " " + i).getBytes(StandardCharsets.UTF_8);
-      client.put("alice", key, value);
-      written.put(key, value);
-    }
-  }
-
-  private NodeStatus leaderStatus() {
-    for (String id : cluster.ids()) {
-      NodeStatus s = cluster.isRunning(id) ? cluster.status(id).orElse(null) : null;
-      if (s != null && "LEADER".equals(s.role())) {
-        return s;
-      }
-    }
-    return null;
-  }
-
-  private static Set<String> voterIds(MembershipResult result) {
-    return result.members().stream().filter(PeerInfo::voter).map(PeerInfo::id)
-        .collect(Collectors.toCollection(TreeSet::new));
-  }
-
-  private static Set<String> voters(NodeStatus status) {
-    return status.peers().stream().filter(PeerInfo::voter).map(PeerInfo::id)
-        .collect(Collectors.toCollection(TreeSet::new));
   }
 }

@@ -18,4 +18,14 @@ public final class TestClients {
         .retryPolicy(RetryPolicy.exponentialBackoff(100, Duration.ofMillis(50), Duration.ofMillis(500)))
         .build();
   }
+
+  /** Puts 20 objects of alice named after {@code phase}, and records them in {@code written}. */
+  public static void putPhase(CofferClient client, java.util.Map<String, byte[]> written, String phase) {
+    for (int i = 0; i < 20; i++) {
+      String key = phase.replace(' ', '-') + "-" + i;
+      byte[] value = (phase + " " + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      client.put("alice", key, value);
+      written.put(key, value);
+    }
+  }
 }
