@@ -31,12 +31,17 @@ Usage: cluster.sh COMMAND [ID] [--dir DIR] [options]
 Runs a local Coffer cluster on 127.0.0.1, one node process per node.
 
 Commands:
-  up [--nodes N] [--base-port P]  Create a new cluster in DIR and start it, or start the
+  up [--nodes N] [--base-port P] [--tls]
+                                  Create a new cluster in DIR and start it, or start the
                                   stopped nodes of the cluster already in DIR; waits until
                                   there is a leader, then prints each node's client address.
                                   New cluster: N nodes (default $DEFAULT_NODES), client ports P+1..P+N,
                                   Raft ports P+101..P+100+N, admin (HTTP /metrics, /health,
                                   /status) P+201..P+200+N (default P=$DEFAULT_BASE_PORT).
+                                  --tls: mutual TLS on every port; the certificates go to
+                                  DIR/tls (ca.pem; admin.pem/.key with every permission,
+                                  app.pem/.key), and scripts/coffer uses them
+                                  (COFFER_TLS_DIR=DIR/tls, COFFER_PRINCIPAL=admin|app).
                                   A DIR made by 'coffer restore' (it holds a RESTORED
                                   marker) becomes a new cluster of its restored nodes.
   down                            Stop every node (TERM, then KILL after ${STOP_TIMEOUT}s).
@@ -84,6 +89,7 @@ NODE_ID=""
 DIR=$DEFAULT_DIR
 NODES=""
 BASE_PORT=""
+TLS=""
 
 parse_arguments() {
     local positional=()
@@ -96,6 +102,7 @@ parse_arguments() {
             --nodes=*) NODES=${1#--nodes=}; shift ;;
             --base-port) (($# >= 2)) || usage_error "--base-port needs a port"; BASE_PORT=$2; shift 2 ;;
             --base-port=*) BASE_PORT=${1#--base-port=}; shift ;;
+            --tls) TLS=yes; shift ;;
             -*) usage_error "unknown option: $1" ;;
             *) positional+=("$1"); shift ;;
         esac
@@ -110,8 +117,8 @@ parse_arguments() {
             ;;
         *) usage_error "unknown command: $COMMAND" ;;
     esac
-    if [[ $COMMAND != up && ( -n $NODES || -n $BASE_PORT ) ]]; then
-        usage_error "--nodes and --base-port only apply to 'up'"
+    if [[ $COMMAND != up && ( -n $NODES || -n $BASE_PORT || -n $TLS ) ]]; then
+        usage_error "--nodes, --base-port and --tls only apply to 'up'"
     fi
     [[ -z $NODES || $NODES =~ ^[1-9][0-9]?$ ]] || usage_error "--nodes must be a number from 1 to 99, not '$NODES'"
     if [[ -n $BASE_PORT ]] && ! [[ $BASE_PORT =~ ^[0-9]+$ && $BASE_PORT -ge 1024 && $BASE_PORT -le 65000 ]]; then
@@ -123,6 +130,17 @@ parse_arguments() {
 # ------------------------------------------------------------------ layout
 
 layout_file() { echo "$DIR/cluster.properties"; }
+
+# A cluster made with 'up --tls' runs mutual TLS on every port, with the certificates in DIR/tls.
+tls_dir() { echo "$DIR/tls"; }
+is_tls() { [[ -f $(layout_file) ]] && grep -q '^tls=yes$' "$(layout_file)"; }
+
+# The node.properties lines of node $1's TLS.
+tls_settings() {
+    echo "tls.ca=$(tls_dir)/ca.pem"
+    echo "tls.cert=$(tls_dir)/$1.pem"
+    echo "tls.key=$(tls_dir)/$1.key"
+}
 
 # COFFER_NODE_SETTINGS: extra node.properties lines (KEY=VALUE, separated by spaces or newlines)
 # for the nodes that 'up' and 'add' configure, e.g. "versions.retention.seconds=0".
@@ -252,6 +270,7 @@ create_cluster() {
         echo "# Written by cluster.sh up: the layout of this local cluster."
         echo "nodes=${ids[*]}"
         echo "base.port=$base"
+        [[ -z $TLS ]] || echo "tls=yes"
         for ((i = 1; i <= count; i++)); do
             echo "n$i.client=127.0.0.1:$((base + i))"
             echo "n$i.raft=127.0.0.1:$((base + 100 + i))"
@@ -271,6 +290,7 @@ create_cluster() {
             for ((peer = 1; peer <= count; peer++)); do
                 echo "peer.n$peer=127.0.0.1:$((base + 100 + peer)),127.0.0.1:$((base + peer))"
             done
+            [[ -z $TLS ]] || tls_settings "$id"
             extra_settings
         } >"$DIR/$id/node.properties"
         # Until this node has served once, its starts pass --bootstrap (see start_node). A restored
@@ -305,9 +325,22 @@ ensure_jars() {
     fi
 }
 
-# The CLI, pointed at every node of the layout (CLI_ENDPOINTS, if set, instead).
+# The CLI, pointed at every node of the layout (CLI_ENDPOINTS, if set, instead), as the admin
+# principal when the cluster runs TLS.
 coffer_cli() {
-    java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "${CLI_ENDPOINTS:-$(layout_endpoints)}" "$@"
+    local tls=()
+    if is_tls; then
+        tls=(--tls-dir "$(tls_dir)" --principal admin)
+    fi
+    java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "${CLI_ENDPOINTS:-$(layout_endpoints)}" "${tls[@]}" "$@"
+}
+
+# Writes the CA and the certificates of nodes $@ and of the clients admin and app into DIR/tls.
+make_certificates() {
+    local nodes
+    nodes=$(tr ' ' ',' <<<"$*")
+    java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" certs init --dir "$(tls_dir)" --nodes "$nodes" \
+        --clients admin,app >/dev/null || die "could not make the TLS certificates in $(tls_dir)"
 }
 
 pid_of() {
@@ -444,9 +477,13 @@ cmd_up() {
     else
         [[ -z $(ls -A "$DIR") ]] || die "$DIR is not empty and holds no cluster: give an empty or new --dir"
         create_cluster "${NODES:-$DEFAULT_NODES}" "${BASE_PORT:-$DEFAULT_BASE_PORT}"
-        echo "created a new cluster of $(wc -w <<<"$(node_ids)") nodes in $DIR"
+        echo "created a new cluster of $(wc -w <<<"$(node_ids)") nodes in $DIR${TLS:+, with mutual TLS (certificates in $(tls_dir))}"
     fi
     ensure_jars
+    if [[ -n $TLS && ! -f $(tls_dir)/ca.pem ]]; then
+        # shellcheck disable=SC2046
+        make_certificates $(node_ids)
+    fi
     # A running cluster says who its members are: a node removed from it is not started again.
     [[ -n $existing ]] && load_members
     for id in $(node_ids); do
@@ -592,8 +629,15 @@ cmd_add() {
         echo "admin.address=$admin"
         printf '%s' "$peer_lines"
         echo "peer.$id=$raft,$client"
+        if is_tls; then
+            tls_settings "$id"
+        fi
         extra_settings
     } >"$DIR/$id/node.properties"
+    if is_tls; then
+        java "${CLI_JAVA_OPTS[@]}" -jar "$CLI_JAR" certs add --dir "$(tls_dir)" --nodes "$id" >/dev/null \
+            || die "could not issue the TLS certificate of $id"
+    fi
     touch "$DIR/$id/join-pending"
     {
         grep -v '^nodes=' "$(layout_file)"

@@ -148,7 +148,7 @@ final class BenchCommand extends ClientCommand {
         List<CofferClient> clients = new ArrayList<>(List.of(client));
         try {
             for (int i = 1; i < connections; i++) {
-                clients.add(root().clientOptions().connect(endpoints(), spec.commandLine()));
+                clients.add(root().clientOptions().connect(endpoints(), root().console().env(), spec.commandLine()));
             }
             // The client's operation timeout bounds each operation; give the last ones that, and a little more.
             BenchRunner runner = new BenchRunner(settings, clients, endpoints(), BenchClock.system(), console().err(),

@@ -26,7 +26,7 @@ abstract class ClientCommand implements Callable<Integer> {
         ClientOptions options = root().clientOptions();
         endpoints = options.resolveEndpoints(console().env(), spec.commandLine());
         Verbosity.apply(options.verbose());
-        CofferClient client = options.connect(endpoints, spec.commandLine());
+        CofferClient client = options.connect(endpoints, console().env(), spec.commandLine());
         try {
             return run(client);
         } finally {

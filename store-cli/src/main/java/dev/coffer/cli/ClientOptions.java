@@ -1,5 +1,10 @@
 package dev.coffer.cli;
 
+import dev.coffer.client.CofferClientBuilder;
+import dev.coffer.client.TlsFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import dev.coffer.client.CofferClient;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +20,9 @@ import picocli.CommandLine.ScopeType;
  */
 public final class ClientOptions {
     static final String ENDPOINTS_VARIABLE = "COFFER_ENDPOINTS";
+    static final String TLS_DIR_VARIABLE = "COFFER_TLS_DIR";
+    static final String PRINCIPAL_VARIABLE = "COFFER_PRINCIPAL";
+    static final String DEFAULT_PRINCIPAL = "admin";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 
     @Option(names = "--endpoints", paramLabel = "HOST:PORT[,HOST:PORT...]", scope = ScopeType.INHERIT,
@@ -28,6 +36,16 @@ public final class ClientOptions {
     int timeoutSeconds() {
         return timeoutSeconds;
     }
+
+    @Option(names = "--tls-dir", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Talk mutual TLS with the cluster's certificates in DIR (as 'coffer certs init' writes them:"
+                    + " ca.pem, NAME.pem, NAME.key) (default: $" + TLS_DIR_VARIABLE + "; none: plain text).")
+    Path tlsDir;
+
+    @Option(names = "--principal", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "Whose certificate of --tls-dir to use (default: $" + PRINCIPAL_VARIABLE + ", else "
+                    + DEFAULT_PRINCIPAL + ").")
+    String principal;
 
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "Log the client's progress and print stack traces of failures.")
@@ -53,21 +71,39 @@ public final class ClientOptions {
         return resolved;
     }
 
+    /** The TLS files of --tls-dir / $COFFER_TLS_DIR for --principal / $COFFER_PRINCIPAL, when TLS is asked for. */
+    Optional<TlsFiles> resolveTls(Map<String, String> env, CommandLine commandLine) {
+        String dir = tlsDir != null ? tlsDir.toString() : env.get(TLS_DIR_VARIABLE);
+        if (dir == null || dir.isBlank()) {
+            return Optional.empty();
+        }
+        String name = principal != null ? principal : env.getOrDefault(PRINCIPAL_VARIABLE, DEFAULT_PRINCIPAL);
+        TlsFiles files = TlsFiles.inDirectory(Path.of(dir), name);
+        for (Path file : List.of(files.ca(), files.certificate(), files.privateKey())) {
+            if (!Files.isReadable(file)) {
+                throw new ParameterException(commandLine, "TLS: cannot read " + file + " (principal " + name
+                        + "; 'coffer certs init' writes ca.pem, NAME.pem and NAME.key)");
+            }
+        }
+        return Optional.of(files);
+    }
+
     /**
      * A client for the given endpoints, with this command line's timeouts.
      *
      * @throws ParameterException (a usage error) for a malformed endpoint or timeout
      */
-    CofferClient connect(List<String> resolvedEndpoints, CommandLine commandLine) {
+    CofferClient connect(List<String> resolvedEndpoints, Map<String, String> env, CommandLine commandLine) {
         if (timeoutSeconds < 1) {
             throw new ParameterException(commandLine, "--timeout must be at least 1 second, not " + timeoutSeconds);
         }
         try {
-            return CofferClient.builder()
+            CofferClientBuilder builder = CofferClient.builder()
                     .endpoints(resolvedEndpoints)
                     .connectTimeout(CONNECT_TIMEOUT)
-                    .operationTimeout(Duration.ofSeconds(timeoutSeconds))
-                    .build();
+                    .operationTimeout(Duration.ofSeconds(timeoutSeconds));
+            resolveTls(env, commandLine).ifPresent(builder::tls);
+            return builder.build();
         } catch (IllegalArgumentException e) {
             // The builder checks each endpoint's form and says which one is wrong.
             String source = endpoints != null ? "--endpoints" : ENDPOINTS_VARIABLE;

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.class,
             BackupCommand.class,
             RestoreCommand.class,
+            CertsCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -1,11 +1,14 @@
 package dev.coffer.client;
 
+import io.netty.handler.ssl.SslContext;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.List;
 
 /** The validated settings of one {@link CofferClient}; built by {@link CofferClientBuilder}. */
 record ClientConfig(List<Endpoint> endpoints, Duration connectTimeout, Duration requestTimeout,
-                    RetryPolicy retryPolicy, Duration operationTimeout, int maxFrameBytes) {
+                    RetryPolicy retryPolicy, Duration operationTimeout, int maxFrameBytes,
+                    Optional<SslContext> tls) {
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);

@@ -1,5 +1,8 @@
 package dev.coffer.client;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.Optional;
 import dev.coffer.proto.Response;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -17,22 +20,33 @@ import io.netty.handler.codec.protobuf.ProtobufEncoder;
 final class ClientInitializer extends ChannelInitializer<Channel> {
     private static final int LENGTH_FIELD_BYTES = 4;
 
-    private final String peer;
+    /** A TLS handshake that takes longer fails the connection. */
+    static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+    private final Endpoint peer;
     private final int maxFrameBytes;
+    private final Optional<SslContext> tls;
 
     /**
-     * @param peer          the node's address, for error messages
+     * @param peer          the node's address
      * @param maxFrameBytes the largest frame accepted or sent, without its length prefix
+     * @param tls           mutual TLS with the node, when the cluster runs it
      */
-    ClientInitializer(String peer, int maxFrameBytes) {
+    ClientInitializer(Endpoint peer, int maxFrameBytes, Optional<SslContext> tls) {
         this.peer = peer;
         this.maxFrameBytes = maxFrameBytes;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(Channel channel) {
-        Connection connection = Connection.attach(channel, peer, maxFrameBytes);
+        Connection connection = Connection.attach(channel, peer.toString(), maxFrameBytes);
         ChannelPipeline pipeline = channel.pipeline();
+        if (tls.isPresent()) {
+            SslHandler ssl = tls.get().newHandler(channel.alloc(), peer.host(), peer.port());
+            ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
+            pipeline.addLast("tls", ssl);
+        }
         // Netty's maximum counts the length field too.
         pipeline.addLast("frameDecoder", new LengthFieldBasedFrameDecoder(
                 maxFrameBytes + LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES));

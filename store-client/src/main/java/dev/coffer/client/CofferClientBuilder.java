@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
 
 /**
  * Configures a {@link CofferClient}; obtained from {@link CofferClient#builder()}. Every setter
@@ -16,6 +18,7 @@ public final class CofferClientBuilder {
     private Duration connectTimeout = ClientConfig.DEFAULT_CONNECT_TIMEOUT;
     private Duration requestTimeout = ClientConfig.DEFAULT_REQUEST_TIMEOUT;
     private Duration operationTimeout = ClientConfig.DEFAULT_OPERATION_TIMEOUT;
+    private Optional<io.netty.handler.ssl.SslContext> tls = Optional.empty();
     private RetryPolicy retryPolicy = ClientConfig.DEFAULT_RETRY_POLICY;
     private int maxFrameBytes = ClientConfig.DEFAULT_MAX_FRAME_BYTES;
 
@@ -79,12 +82,27 @@ public final class CofferClientBuilder {
         return this;
     }
 
+    /**
+     * Mutual TLS with the nodes, from PEM files (see {@link TlsFiles}): required by a cluster that
+     * runs with TLS. Rotated files are picked up at the next connection.
+     */
+    public CofferClientBuilder tls(TlsFiles files) {
+        this.tls = Optional.of(ClientTls.fromFiles(Objects.requireNonNull(files, "files")));
+        return this;
+    }
+
+    /** Mutual TLS from a ready {@link SSLContext} holding this client's key and the cluster's CA. */
+    public CofferClientBuilder tls(SSLContext context) {
+        this.tls = Optional.of(ClientTls.fromContext(Objects.requireNonNull(context, "context")));
+        return this;
+    }
+
     /** Starts the client's I/O threads; connections to nodes are opened on first use. */
     public CofferClient build() {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("endpoints are required: call endpoints(\"host:port,...\")");
         }
         return new CofferClient(new ClientConfig(endpoints, connectTimeout, requestTimeout, retryPolicy,
-                operationTimeout, maxFrameBytes));
+                operationTimeout, maxFrameBytes, tls));
     }
 }

@@ -1,5 +1,7 @@
 package dev.coffer.client;
 
+import io.netty.handler.ssl.SslContext;
+import java.util.Optional;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
@@ -16,11 +18,13 @@ import java.util.concurrent.ConcurrentMap;
 final class ConnectionPool implements AutoCloseable {
     private final Bootstrap bootstrap;
     private final int maxFrameBytes;
+    private final Optional<SslContext> tls;
     private final ConcurrentMap<Endpoint, CompletableFuture<Connection>> connections = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     ConnectionPool(EventLoopGroup group, ClientConfig config) {
         this.maxFrameBytes = config.maxFrameBytes();
+        this.tls = config.tls();
         this.bootstrap = new Bootstrap()
                 .group(group)
                 .channel(NioSocketChannel.class)
@@ -65,7 +69,7 @@ final class ConnectionPool implements AutoCloseable {
         ChannelFuture connecting;
         try {
             connecting = bootstrap.clone()
-                    .handler(new ClientInitializer(endpoint.toString(), maxFrameBytes))
+                    .handler(new ClientInitializer(endpoint, maxFrameBytes, tls))
                     .connect(endpoint.host(), endpoint.port());
         } catch (RuntimeException e) {
             // The event loop group refuses new channels once the client is shutting down.

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionTest {
     private static final long TIMEOUT = TimeUnit.SECONDS.toNanos(5);
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ClientInitializer("node-1:7101", 4096));
+    private final EmbeddedChannel channel = new EmbeddedChannel(
+        new ClientInitializer(Endpoint.parse("node-1:7101"), 4096, java.util.Optional.empty()));
     private final Connection connection = Connection.of(channel);
 
     @AfterEach

@@ -17,6 +17,9 @@ import dev.coffer.node.raft.LeaderLossWatch;
 import dev.coffer.node.raft.LowDiskHandover;
 import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.MemberLookup;
+import dev.coffer.node.raft.RaftSettings;
+import dev.coffer.node.tls.NodeTls;
+import org.apache.ratis.conf.Parameters;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.RaftVoters;
 import dev.coffer.node.raft.ReadIndex;
@@ -28,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -103,7 +107,9 @@ public final class CofferNode implements AutoCloseable {
     Path marker = config.dataDir().resolve(REJOIN_MARKER);
     boolean noRaftState = isEmpty(config.raftDir());
     boolean lostData = noRaftState && !config.bootstrap() && !config.join();
-    DiskLossRecovery recovery = lostData || Files.exists(marker) ? recovery(config) : null;
+    Optional<NodeTls> tls = NodeTls.from(config);
+    warnIfPlainTextBeyondLoopback(config, tls);
+    DiskLossRecovery recovery = lostData || Files.exists(marker) ? recovery(config, tls) : null;
     if (lostData) {
       Files.writeString(marker, "this node lost its data and is rejoining; see DiskLossRecovery\n");
       recovery.removeSelf(REJOIN_TIMEOUT);
@@ -117,7 +123,7 @@ public final class CofferNode implements AutoCloseable {
     BlobStateMachine stateMachine = new BlobStateMachine(config.dbDir(), config.snapshotDir(), onStorageFailure,
         config.versionRetentionMillis());
     boolean joining = noRaftState && config.join();
-    RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining || joining);
+    RaftGateway raft = RaftGateway.start(config, stateMachine, noRaftState, rejoining || joining, tls);
     WriteProposer writes = new WriteProposer(raft::propose, Clock.systemUTC(), config.maxValueBytes(),
         new WriteProposer.Stamp(config.versionRetentionMillis(), config.sessionExpiryMillis()));
     ExecutorService localReads = Executors.newFixedThreadPool(2, daemon("local-read"));
@@ -149,11 +155,12 @@ public final class CofferNode implements AutoCloseable {
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
-      clientServer = ClientServer.start(config.clientAddress(), config.clientLimits(), processor);
+      clientServer = ClientServer.start(config.clientAddress(), config.clientLimits(), processor,
+          tls.map(NodeTls::serverContext));
       registerClientGauges(metrics, clientServer);
       if (config.adminAddress().isPresent()) {
         adminServer = AdminServer.start(config.adminAddress().get(),
-            new NodeAdmin(config, raft, stateMachine, metrics, statusReporter));
+            new NodeAdmin(config, raft, stateMachine, metrics, statusReporter), tls.map(NodeTls::serverContext));
       }
     } catch (RuntimeException e) {
       if (clientServer != null) {
@@ -190,15 +197,32 @@ public final class CofferNode implements AutoCloseable {
    * {@code --join ADDRESS}, through those that live member reports. Fails within
    * JOIN_LOOKUP_TIMEOUT when nothing at that address answers, before anything is changed.
    */
-  private static DiskLossRecovery recovery(NodeConfig config) throws IOException {
+  private static DiskLossRecovery recovery(NodeConfig config, Optional<NodeTls> tls) throws IOException {
+    Parameters parameters = RaftSettings.parameters(tls);
     if (config.joinAddress().isEmpty()) {
-      return new DiskLossRecovery(config);
+      return new DiskLossRecovery(config, parameters);
     }
     String address = config.joinAddress().get();
-    List<NodeConfig.Peer> members = MemberLookup.members(address, config.nodeId(), JOIN_LOOKUP_TIMEOUT);
+    List<NodeConfig.Peer> members = MemberLookup.members(address, config.nodeId(), JOIN_LOOKUP_TIMEOUT,
+        tls.map(NodeTls::socketFactory));
     LOG.info("Node {} rejoins through the members the node at {} reported: {}", config.nodeId(), address,
         members.stream().map(NodeConfig.Peer::id).toList());
-    return new DiskLossRecovery(config, members, "the answer of the node at --join " + address);
+    return new DiskLossRecovery(config, parameters, members, "the answer of the node at --join " + address);
+  }
+
+  /** Plain text is for local demos: anything reachable from other machines should run TLS. */
+  private static void warnIfPlainTextBeyondLoopback(NodeConfig config, Optional<NodeTls> tls) {
+    if (tls.isPresent()) {
+      return;
+    }
+    for (String address : java.util.stream.Stream.concat(java.util.stream.Stream.of(config.clientAddress(),
+        config.raftAddress()), config.adminAddress().stream()).toList()) {
+      if (!NodeConfig.socketAddress(address).getAddress().isLoopbackAddress()) {
+        LOG.warn("Node {} runs WITHOUT TLS on {}, which is not a loopback address: anyone who can reach it can "
+            + "read and change every user's data. Set tls.ca, tls.cert and tls.key (see docs/operations.md).",
+            config.nodeId(), address);
+      }
+    }
   }
 
   private static void finishRejoin(NodeConfig config, DiskLossRecovery recovery, RaftGateway raft, Path marker) {

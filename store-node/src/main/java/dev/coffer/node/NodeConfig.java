@@ -1,5 +1,6 @@
 package dev.coffer.node;
 
+import dev.coffer.client.TlsFiles;
 import dev.coffer.node.net.ClientLimits;
 import java.io.IOException;
 import java.io.Reader;
@@ -11,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -72,6 +74,8 @@ public final class NodeConfig {
   private final Duration diskHandoverAfter;
   private final long versionRetentionMillis;
   private final long sessionExpiryMillis;
+  private final TlsFiles tls;
+  private final Duration tlsReload;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false, null);
@@ -110,6 +114,8 @@ public final class NodeConfig {
         "0 (keep no versions)") * 1000;
     this.sessionExpiryMillis = secondsValue(p, "sessions.expiry.seconds", DEFAULT_SESSION_EXPIRY_SECONDS,
         MIN_SESSION_EXPIRY_SECONDS, String.valueOf(MIN_SESSION_EXPIRY_SECONDS)) * 1000;
+    this.tls = tlsFiles(p);
+    this.tlsReload = Duration.ofSeconds(longValue(p, "tls.reload.seconds", 60));
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -239,6 +245,20 @@ public final class NodeConfig {
         Duration.ofMillis(intValue(p, "client.frame.timeout.ms", 30_000)));
   }
 
+  /** tls.ca, tls.cert and tls.key: all three or none. */
+  private static TlsFiles tlsFiles(Properties p) {
+    String ca = p.getProperty("tls.ca", "").trim();
+    String cert = p.getProperty("tls.cert", "").trim();
+    String key = p.getProperty("tls.key", "").trim();
+    if (ca.isEmpty() && cert.isEmpty() && key.isEmpty()) {
+      return null;
+    }
+    if (ca.isEmpty() || cert.isEmpty() || key.isEmpty()) {
+      throw new IllegalArgumentException("TLS needs all of tls.ca, tls.cert and tls.key (PEM files), or none of them");
+    }
+    return new TlsFiles(Path.of(ca), Path.of(cert), Path.of(key));
+  }
+
   /** A number of seconds from {@code min} (described as {@code minText}) to 10 years. */
   private static long secondsValue(Properties p, String key, long defaultValue, long min, String minText) {
     String v = p.getProperty(key);
@@ -311,6 +331,10 @@ public final class NodeConfig {
   public Duration diskHandoverAfter() { return diskHandoverAfter; }
   /** How long superseded and deleted versions are kept; 0 keeps none. */
   public long versionRetentionMillis() { return versionRetentionMillis; }
+  /** The node's TLS files, when every port runs mutual TLS; empty for plain text. */
+  public Optional<TlsFiles> tls() { return Optional.ofNullable(tls); }
+  /** How often the TLS files are checked for a rotation. */
+  public Duration tlsReload() { return tlsReload; }
   /** After how long without a write a client's exactly-once records are forgotten. */
   public long sessionExpiryMillis() { return sessionExpiryMillis; }
   /** True for a new node that waits, as a listener, to be added to an existing cluster. */

@@ -1,6 +1,10 @@
 package dev.coffer.node.admin;
 
 import dev.coffer.node.NodeConfig;
+import dev.coffer.node.tls.NodeTls;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.Optional;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -23,7 +27,9 @@ public final class AdminServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  public static AdminServer start(String hostPort, AdminEndpoints endpoints) throws InterruptedException {
+  /** {@code tls}: HTTPS with client certificates required (no plain HTTP then), or empty for plain HTTP. */
+  public static AdminServer start(String hostPort, AdminEndpoints endpoints, Optional<SslContext> tls)
+      throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel channel = new ServerBootstrap()
@@ -32,6 +38,11 @@ public final class AdminServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              if (tls.isPresent()) {
+                SslHandler ssl = tls.get().newHandler(ch.alloc());
+                ssl.setHandshakeTimeoutMillis(NodeTls.HANDSHAKE_TIMEOUT_MILLIS);
+                ch.pipeline().addLast(ssl);
+              }
               ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 << 10),
                   new AdminHandler(endpoints));
             }

@@ -1,5 +1,7 @@
 package dev.coffer.node.net;
 
+import io.netty.handler.ssl.SslContext;
+import java.util.Optional;
 import dev.coffer.node.NodeConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -36,8 +38,9 @@ public final class ClientServer implements AutoCloseable {
     this.limiter = limiter;
   }
 
-  public static ClientServer start(String hostPort, ClientLimits limits, RequestProcessor processor)
-      throws InterruptedException {
+  /** {@code tls}: mutual TLS on every connection (no plain text then), or empty for plain text. */
+  public static ClientServer start(String hostPort, ClientLimits limits, RequestProcessor processor,
+      Optional<SslContext> tls) throws InterruptedException {
     FileDescriptors descriptors = FileDescriptors.ofThisProcess();
     int maxConnections = connectionCap(limits, descriptors.max());
     ByteBudget memory = new ByteBudget(limits.memoryBytes());
@@ -51,7 +54,7 @@ public final class ClientServer implements AutoCloseable {
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
           .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, REPLY_WATER_MARK)
-          .childHandler(new ClientServerInitializer(limits, memory, limiter, processor))
+          .childHandler(new ClientServerInitializer(limits, memory, limiter, processor, tls))
           .bind(NodeConfig.socketAddress(hostPort)).sync().channel();
       return new ClientServer(boss, workers, channel, memory, limiter);
     } catch (RuntimeException | InterruptedException e) {

@@ -1,5 +1,9 @@
 package dev.coffer.node.net;
 
+import dev.coffer.node.tls.NodeTls;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.util.Optional;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
@@ -9,7 +13,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Pipeline: connection cap → idle timeout → budgeted 4-byte length frames → handler (which parses
+ * Pipeline: connection cap → mutual TLS (when on) → idle timeout → budgeted 4-byte length frames → handler (which parses
  * each frame as a Request); Response → protobuf → length-prefixed frame.
  */
 final class ClientServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -17,9 +21,11 @@ final class ClientServerInitializer extends ChannelInitializer<SocketChannel> {
   private final ByteBudget memory;
   private final ConnectionLimiter limiter;
   private final RequestProcessor processor;
+  private final Optional<SslContext> tls;
 
   ClientServerInitializer(ClientLimits limits, ByteBudget memory, ConnectionLimiter limiter,
-      RequestProcessor processor) {
+      RequestProcessor processor, Optional<SslContext> tls) {
+    this.tls = tls;
     this.limits = limits;
     this.memory = memory;
     this.limiter = limiter;
@@ -31,6 +37,11 @@ final class ClientServerInitializer extends ChannelInitializer<SocketChannel> {
     ConnectionBudget budget = new ConnectionBudget(ch, memory, limits);
     ChannelPipeline p = ch.pipeline();
     p.addLast("limiter", limiter);
+    if (tls.isPresent()) {
+      SslHandler ssl = tls.get().newHandler(ch.alloc());
+      ssl.setHandshakeTimeoutMillis(NodeTls.HANDSHAKE_TIMEOUT_MILLIS);
+      p.addLast("tls", ssl);
+    }
     p.addLast("idle", new IdleStateHandler(0, 0, limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     p.addLast("frameDecoder", new FrameDecoder(limits, budget));
     p.addLast("frameEncoder", new LengthFieldPrepender(4));

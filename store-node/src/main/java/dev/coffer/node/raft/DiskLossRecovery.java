@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.proto.RaftProtos.CommitInfoProto;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
@@ -47,15 +48,18 @@ public final class DiskLossRecovery {
   private final List<RaftPeer> known;
   private final String knownFrom;
 
-  /** Asks the members this node's configuration file names. */
-  public DiskLossRecovery(NodeConfig config) {
-    this(config, config.peers().values().stream().filter(p -> !p.id().equals(config.nodeId())).toList(),
+  private final Parameters parameters;
+
+  /** Asks the members this node's configuration file names; {@code parameters}: see RaftSettings.parameters. */
+  public DiskLossRecovery(NodeConfig config, Parameters parameters) {
+    this(config, parameters, config.peers().values().stream().filter(p -> !p.id().equals(config.nodeId())).toList(),
         config.nodeId() + "'s configuration file");
   }
 
   /** Asks {@code known} (e.g. the members a live member reported), described as {@code knownFrom}. */
-  public DiskLossRecovery(NodeConfig config, List<NodeConfig.Peer> known, String knownFrom) {
+  public DiskLossRecovery(NodeConfig config, Parameters parameters, List<NodeConfig.Peer> known, String knownFrom) {
     this.config = config;
+    this.parameters = parameters;
     this.known = known.stream().filter(p -> !p.id().equals(config.nodeId()))
         .map(p -> RaftGateway.peer(p, RaftPeerRole.FOLLOWER)).toList();
     this.knownFrom = knownFrom;
@@ -130,6 +134,7 @@ public final class DiskLossRecovery {
           .build();
       try (RaftClient client = RaftClient.newBuilder()
           .setProperties(RaftSettings.clientProperties(config))
+        .setParameters(parameters)
           .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, dialable(now.votersWithout(config.nodeId()))))
           .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(5, TimeDuration.valueOf(1, TimeUnit.SECONDS)))
           .build()) {
@@ -176,6 +181,7 @@ public final class DiskLossRecovery {
     long deadline = System.nanoTime() + timeout.toNanos();
     try (RaftClient client = RaftClient.newBuilder()
         .setProperties(RaftSettings.clientProperties(config))
+        .setParameters(parameters)
         .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, dialable(known)))
         .setRetryPolicy(RetryPolicies.noRetry())
         .build()) {

@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * For {@code --join ADDRESS}: asks one live member, on its client port, for the cluster's members
@@ -39,13 +41,13 @@ public final class MemberLookup {
    * Retries until {@code timeout} while nothing answers there (a member restarting); an answer
    * that is not Coffer's fails at once: the address is of something else.
    */
-  public static List<NodeConfig.Peer> members(String clientAddress, String selfId, Duration timeout)
-      throws IOException {
+  public static List<NodeConfig.Peer> members(String clientAddress, String selfId, Duration timeout,
+      Optional<SSLSocketFactory> tls) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       StatusResult status;
       try {
-        status = askStatus(clientAddress);
+        status = askStatus(clientAddress, tls);
       } catch (InvalidProtocolBufferException e) {
         throw new IOException("--join " + clientAddress + ": what answered there is not a Coffer node's client "
             + "port (" + e.getMessage() + "); " + HINT);
@@ -72,9 +74,13 @@ public final class MemberLookup {
   }
 
   /** One status request on a connection of its own: 4-byte length, then a protobuf, each way. */
-  private static StatusResult askStatus(String clientAddress) throws IOException {
-    try (Socket socket = new Socket()) {
-      socket.connect(NodeConfig.socketAddress(clientAddress), CONNECT_TIMEOUT_MS);
+  private static StatusResult askStatus(String clientAddress, Optional<SSLSocketFactory> tls) throws IOException {
+    try (Socket plain = new Socket()) {
+      plain.connect(NodeConfig.socketAddress(clientAddress), CONNECT_TIMEOUT_MS);
+      Socket socket = tls.isPresent()
+          ? tls.get().createSocket(plain, clientAddress.substring(0, clientAddress.lastIndexOf(':')),
+              plain.getPort(), true)
+          : plain;
       socket.setSoTimeout(READ_TIMEOUT_MS);
       byte[] request = Request.newBuilder().setRequestId(1).setStatus(StatusRequest.getDefaultInstance()).build()
           .toByteArray();

@@ -87,6 +87,7 @@ public final class Membership {
       return result(true, plan);
     }
     LOG.info("Membership: {}", plan);
+    raft.approveMember(add.getId());
     List<RaftPeer> listeners = without(conf.getCurrentPeers(RaftPeerRole.LISTENER), add.getId());
     listeners.add(asRole(newcomer, RaftPeerRole.LISTENER));
     setConfiguration(voters(conf), listeners);

@@ -30,6 +30,9 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
+import dev.coffer.node.tls.NodeTls;
+import java.util.Optional;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -63,9 +66,32 @@ public final class RaftGateway implements AutoCloseable {
     return t;
   });
 
-  private RaftGateway(NodeConfig config, RaftServer server) {
+  private final Parameters parameters;
+  private final Optional<NodeTls> tls;
+
+  private RaftGateway(NodeConfig config, RaftServer server, Optional<NodeTls> tls) {
     this.config = config;
     this.server = server;
+    this.tls = tls;
+    this.parameters = RaftSettings.parameters(tls);
+  }
+
+  /** With TLS on: lets the node {@code id}, about to be added, connect as a Raft peer. */
+  public void approveMember(String id) {
+    tls.ifPresent(t -> t.members().approve(id));
+  }
+
+  /** What this node's Raft clients must be built with (TLS on the Raft port, when on). */
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  /** The ids of the members of the current configuration, listeners included. */
+  public java.util.Set<String> memberIds() {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    division().getRaftConf().getAllPeers().forEach(p -> ids.add(p.getId().toString()));
+    division().getRaftConf().getAllPeers(RaftPeerRole.LISTENER).forEach(p -> ids.add(p.getId().toString()));
+    return ids;
   }
 
   /**
@@ -73,7 +99,7 @@ public final class RaftGateway implements AutoCloseable {
    * is recovered. When {@code asListener} is set this node starts as a non-voting member.
    */
   public static RaftGateway start(NodeConfig config, BlobStateMachine stateMachine, boolean format,
-      boolean asListener) throws IOException {
+      boolean asListener, Optional<NodeTls> tls) throws IOException {
     if (!format) {
       TornLogTail.repair(config.raftDir());
     }
@@ -83,9 +109,12 @@ public final class RaftGateway implements AutoCloseable {
         .setStateMachine(stateMachine)
         .setProperties(RaftSettings.serverProperties(config))
         .setOption(format ? RaftStorage.StartupOption.FORMAT : RaftStorage.StartupOption.RECOVER)
+        .setParameters(RaftSettings.parameters(tls))
         .build();
     server.start();
-    return new RaftGateway(config, server);
+    RaftGateway gateway = new RaftGateway(config, server, tls);
+    tls.ifPresent(t -> t.members().followConfiguration(gateway::memberIds));
+    return gateway;
   }
 
   /** The group of every configured peer; {@code listenerId} (may be null) starts as a listener. */

@@ -1,5 +1,9 @@
 package dev.coffer.node.raft;
 
+import dev.coffer.node.tls.NodeTls;
+import java.util.Optional;
+import org.apache.ratis.conf.Parameters;
+import org.apache.ratis.grpc.GrpcTlsConfig;
 import dev.coffer.node.NodeConfig;
 import java.io.File;
 import java.util.List;
@@ -148,6 +152,21 @@ public final class RaftSettings {
   }
 
   /** Properties for the RaftClient a node uses for membership changes of its own group. */
+  /**
+   * The Ratis parameters of this node's Raft server and of its Raft clients: mutual TLS with
+   * member certificates on the Raft port when the node runs TLS (see NodeTls), none otherwise.
+   */
+  public static Parameters parameters(Optional<NodeTls> tls) {
+    Parameters parameters = new Parameters();
+    tls.ifPresent(t -> {
+      GrpcTlsConfig raftTls = t.raftTls();
+      GrpcConfigKeys.Server.setTlsConf(parameters, raftTls);
+      GrpcConfigKeys.Client.setTlsConf(parameters, raftTls);
+      GrpcConfigKeys.Admin.setTlsConf(parameters, raftTls);
+    });
+    return parameters;
+  }
+
   public static RaftProperties clientProperties(NodeConfig config) {
     RaftProperties p = new RaftProperties();
     RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);

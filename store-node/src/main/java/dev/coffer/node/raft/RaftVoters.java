@@ -176,6 +176,7 @@ public final class RaftVoters implements LeadershipCheck.Voters, AutoCloseable {
     if (client == null) {
       client = RaftClient.newBuilder()
           .setProperties(clientProperties(config))
+          .setParameters(raft.parameters())
           .setRaftGroup(RaftGroup.valueOf(RaftGateway.GROUP_ID, List.of(peer)))
           .setRetryPolicy(RetryPolicies.noRetry())
           .build();

@@ -1,6 +1,7 @@
 package dev.coffer.node.testing;
 
 import dev.coffer.client.CofferClient;
+import dev.coffer.client.TlsFiles;
 import dev.coffer.client.NodeStatus;
 import dev.coffer.node.storage.Directories;
 import java.io.IOException;
@@ -31,24 +32,36 @@ public final class ProcessCluster implements AutoCloseable {
 
   private final Map<String, String> raftAddresses = new LinkedHashMap<>();
   private final Map<String, String> extra;
+  private final Optional<Path> tlsDir;
 
-  private ProcessCluster(Path root, int size, Map<String, String> extra) throws IOException {
+  private ProcessCluster(Path root, int size, Map<String, String> extra, Optional<Path> tlsDir) throws IOException {
     this.root = root;
     this.extra = extra;
+    this.tlsDir = tlsDir;
     for (int i = 1; i <= size; i++) {
       allocate("n" + i);
     }
     for (String id : ids) {
       writeConfig(id);
     }
-    statusClient = CofferClient.builder().endpoints(endpoints()).connectTimeout(Duration.ofSeconds(1))
-        .requestTimeout(Duration.ofSeconds(2)).build();
+    var status = CofferClient.builder().endpoints(endpoints()).connectTimeout(Duration.ofSeconds(1))
+        .requestTimeout(Duration.ofSeconds(2));
+    tlsDir.ifPresent(dir -> status.tls(TlsFiles.inDirectory(dir, "admin")));
+    statusClient = status.build();
   }
+
+  private final Map<String, String> adminAddresses = new LinkedHashMap<>();
 
   private void allocate(String id) {
     ids.add(id);
     clientAddresses.put(id, "127.0.0.1:" + FreePorts.next());
     raftAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+    adminAddresses.put(id, "127.0.0.1:" + FreePorts.next());
+  }
+
+  /** Node {@code id}'s admin (HTTP) address; it is configured only in TLS clusters. */
+  public String adminAddress(String id) {
+    return adminAddresses.get(id);
   }
 
   private void writeConfig(String id) throws IOException {
@@ -62,6 +75,10 @@ public final class ProcessCluster implements AutoCloseable {
           .append(clientAddresses.get(peer)).append('\n');
     }
     extra.forEach((k, v) -> conf.append(k).append('=').append(v).append('\n'));
+    tlsDir.ifPresent(dir -> conf.append("admin.address=").append(adminAddresses.get(id)).append('\n')
+        .append("tls.ca=").append(dir.resolve("ca.pem")).append('\n')
+        .append("tls.cert=").append(dir.resolve(id + ".pem")).append('\n')
+        .append("tls.key=").append(dir.resolve(id + ".key")).append('\n'));
     Files.createDirectories(root.resolve(id));
     Files.writeString(configFile(id), conf.toString());
   }
@@ -80,7 +97,15 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public static ProcessCluster start(Path root, int size, Map<String, String> extraSettings) throws Exception {
-    return startAll(root, size, extraSettings, true);
+    return startAll(new ProcessCluster(root, size, extraSettings, Optional.empty()), true);
+  }
+
+  /**
+   * As {@link #start}, with mutual TLS on every port: node nI uses {@code tlsDir/nI.pem} and
+   * {@code .key} and {@code tlsDir/ca.pem}; the cluster's own status client is {@code admin}.
+   */
+  public static ProcessCluster startTls(Path root, int size, Path tlsDir) throws Exception {
+    return startAll(new ProcessCluster(root, size, Map.of(), Optional.of(tlsDir)), true);
   }
 
   /**
@@ -89,13 +114,11 @@ public final class ProcessCluster implements AutoCloseable {
    * their data, and starts them without {@code --bootstrap}, as restarted nodes.
    */
   public static ProcessCluster startRestored(Path root, int size, Map<String, String> extraSettings) throws Exception {
-    return startAll(root, size, extraSettings, false);
+    return startAll(new ProcessCluster(root, size, extraSettings, Optional.empty()), false);
   }
 
   /** Starts every node, waits until each serves and a leader is elected; stops them all on failure. */
-  private static ProcessCluster startAll(Path root, int size, Map<String, String> extraSettings, boolean bootstrap)
-      throws Exception {
-    ProcessCluster cluster = new ProcessCluster(root, size, extraSettings);
+  private static ProcessCluster startAll(ProcessCluster cluster, boolean bootstrap) throws Exception {
     try {
       for (String id : cluster.ids) {
         cluster.launch(id, bootstrap);
@@ -289,6 +312,17 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (RuntimeException e) {
       return Optional.empty();
     }
+  }
+
+  /** The status of a running node that says it leads, or null. */
+  public NodeStatus leaderStatus() {
+    for (String id : ids) {
+      NodeStatus s = isRunning(id) ? status(id).orElse(null) : null;
+      if (s != null && "LEADER".equals(s.role())) {
+        return s;
+      }
+    }
+    return null;
   }
 
   public String awaitLeader(Duration timeout) {
