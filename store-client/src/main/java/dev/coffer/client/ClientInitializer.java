@@ -40,13 +40,13 @@ final class ClientInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        Connection connection = Connection.attach(channel, peer.toString(), maxFrameBytes);
         ChannelPipeline pipeline = channel.pipeline();
         if (tls.isPresent()) {
             SslHandler ssl = tls.get().newHandler(channel.alloc(), peer.host(), peer.port());
             ssl.setHandshakeTimeoutMillis(HANDSHAKE_TIMEOUT_MILLIS);
             pipeline.addLast("tls", ssl);
         }
+        Connection connection = Connection.attach(channel, peer.toString(), maxFrameBytes);
         // Netty's maximum counts the length field too.
         pipeline.addLast("frameDecoder", new LengthFieldBasedFrameDecoder(
                 maxFrameBytes + LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES, 0, LENGTH_FIELD_BYTES));

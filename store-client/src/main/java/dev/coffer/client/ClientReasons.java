@@ -4,6 +4,8 @@ package dev.coffer.client;
 final class ClientReasons {
     /** No TCP connection could be opened to the node. */
     static final String CONNECT_FAILED = "CONNECT_FAILED";
+    /** The TLS handshake with the node failed on a certificate (this client's, or the node's). */
+    static final String TLS_FAILED = "TLS_FAILED";
     /** The connection broke, or could not carry the request. */
     static final String CONNECTION_LOST = "CONNECTION_LOST";
     /** The node did not answer (or the connection did not open) in time. */

@@ -37,11 +37,16 @@ final class Connection {
         this.channel = channel;
         this.peer = peer;
         this.maxFrameBytes = maxFrameBytes;
+        String hint = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null
+                ? " (a node that runs TLS closes plain-text connections: give the client its certificates)" : "";
         channel.closeFuture().addListener(closed -> failAll(new TransportException(
-                ClientReasons.CONNECTION_LOST, "connection to " + peer + " closed before it answered", true)));
+                ClientReasons.CONNECTION_LOST, "connection to " + peer + " closed before it answered" + hint, true)));
     }
 
-    /** Creates the connection of a channel being initialised; {@link #of} finds it again. */
+    /**
+     * Creates the connection of a channel being initialised (its TLS handler, if any, already in
+     * the pipeline); {@link #of} finds it again.
+     */
     static Connection attach(Channel channel, String peer, int maxFrameBytes) {
         Connection connection = new Connection(channel, peer, maxFrameBytes);
         channel.attr(KEY).set(connection);

@@ -1,6 +1,9 @@
 package dev.coffer.client;
 
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import javax.net.ssl.SSLHandshakeException;
 import java.util.Optional;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -88,11 +91,43 @@ final class ConnectionPool implements AutoCloseable {
             }
             Connection connection = Connection.of(done.channel());
             done.channel().closeFuture().addListener(closedFuture -> connections.remove(endpoint, result));
-            result.complete(connection);
-            if (closed) {
-                connection.close();
+            SslHandler ssl = done.channel().pipeline().get(SslHandler.class);
+            if (ssl == null) {
+                ready(connection, result);
+                return;
             }
+            ssl.handshakeFuture().addListener(handshake -> {
+                if (handshake.isSuccess()) {
+                    ready(connection, result);
+                } else {
+                    connections.remove(endpoint, result);
+                    result.completeExceptionally(handshakeFailure(endpoint, handshake.cause()));
+                    connection.close();
+                }
+            });
         });
+    }
+
+    private void ready(Connection connection, CompletableFuture<Connection> result) {
+        result.complete(connection);
+        if (closed) {
+            connection.close();
+        }
+    }
+
+    /**
+     * A certificate refused (either way) is not transient: the call fails at once, saying why. A
+     * handshake cut off (the node restarting) is retried like any lost connection.
+     */
+    private static RuntimeException handshakeFailure(Endpoint endpoint, Throwable cause) {
+        Throwable reason = cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        if (reason instanceof SSLHandshakeException) {
+            return new CofferException(ClientReasons.TLS_FAILED, "TLS with " + endpoint + " failed: "
+                    + TransportException.describe(reason) + " (check the client's certificate, key and CA against "
+                    + "the cluster's)");
+        }
+        return new TransportException(ClientReasons.CONNECT_FAILED, "TLS handshake with " + endpoint + " failed: "
+                + TransportException.describe(reason), false);
     }
 
     private static TransportException clientClosed() {

@@ -19,6 +19,7 @@ import dev.coffer.node.raft.Membership;
 import dev.coffer.node.raft.MemberLookup;
 import dev.coffer.node.raft.RaftSettings;
 import dev.coffer.node.tls.NodeTls;
+import dev.coffer.node.tls.TlsRefusals;
 import org.apache.ratis.conf.Parameters;
 import dev.coffer.node.raft.RaftGateway;
 import dev.coffer.node.raft.RaftVoters;
@@ -158,6 +159,7 @@ public final class CofferNode implements AutoCloseable {
       clientServer = ClientServer.start(config.clientAddress(), config.clientLimits(), processor,
           tls.map(NodeTls::serverContext));
       registerClientGauges(metrics, clientServer);
+      metrics.gauge("coffer_tls_refused_connections_total", TlsRefusals::count);
       if (config.adminAddress().isPresent()) {
         adminServer = AdminServer.start(config.adminAddress().get(),
             new NodeAdmin(config, raft, stateMachine, metrics, statusReporter), tls.map(NodeTls::serverContext));

@@ -1,5 +1,6 @@
 package dev.coffer.node.admin;
 
+import dev.coffer.node.tls.TlsRefusals;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -66,7 +67,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.debug("Admin connection failed: {}", cause.toString());
+    if (!TlsRefusals.handled("admin", ctx.channel().remoteAddress(), cause)) {
+      LOG.debug("Admin connection failed: {}", cause.toString());
+    }
     ctx.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.coffer.node.net;
 
+import dev.coffer.node.tls.TlsRefusals;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.coffer.proto.Request;
 import dev.coffer.proto.Response;
@@ -123,6 +124,10 @@ final class ClientRequestHandler extends SimpleChannelInboundHandler<Inbound> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (TlsRefusals.handled("client", ctx.channel().remoteAddress(), cause)) {
+      ctx.close();
+      return;
+    }
     if (cause instanceof IOException) {
       LOG.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
     } else {
