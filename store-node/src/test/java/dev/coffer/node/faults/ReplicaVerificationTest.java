@@ -129,16 +129,27 @@ class ReplicaVerificationTest {
   /** Changes one stored value directly in RocksDB, leaving its metadata (and CRC32C) as it was. */
   private static void overwriteValue(Path db, String user, String key, String newValue) throws Exception {
     List<ColumnFamilyDescriptor> families = new ArrayList<>();
-    for (String name : List.of("default", "meta", "data", "usage", "sessions")) {
-      families.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8)));
+    try (org.rocksdb.Options listing = new org.rocksdb.Options()) {
+      for (byte[] name : RocksDB.listColumnFamilies(listing, db.toString())) {
+        families.add(new ColumnFamilyDescriptor(name));
+      }
     }
+    List<String> names = families.stream().map(f -> new String(f.getName(), StandardCharsets.UTF_8)).toList();
     List<ColumnFamilyHandle> handles = new ArrayList<>();
     try (DBOptions options = new DBOptions();
          RocksDB rocks = RocksDB.open(options, db.toString(), families, handles)) {
+      ColumnFamilyHandle meta = handles.get(names.indexOf("meta"));
+      ColumnFamilyHandle data = handles.get(names.indexOf("data"));
       byte[] objectKey = (user + "\0" + key).getBytes(StandardCharsets.UTF_8);
-      byte[] old = rocks.get(handles.get(2), objectKey);
+      // The value lies under the object key, 0x00 and its version (the store's StoreKeys.valueKey).
+      dev.coffer.proto.ObjectMeta stored = dev.coffer.proto.ObjectMeta.parseFrom(rocks.get(meta, objectKey));
+      byte[] valueKey = stored.getValueByVersion()
+          ? java.nio.ByteBuffer.allocate(objectKey.length + 9).put(objectKey).put((byte) 0)
+              .putLong(stored.getVersion()).array()
+          : objectKey;
+      byte[] old = rocks.get(data, valueKey);
       assertFalse(old == null, "the object exists before it is damaged");
-      rocks.put(handles.get(2), objectKey, newValue.getBytes(StandardCharsets.UTF_8));
+      rocks.put(data, valueKey, newValue.getBytes(StandardCharsets.UTF_8));
       rocks.flushWal(true);
       handles.forEach(ColumnFamilyHandle::close);
     }
