@@ -40,7 +40,8 @@ Commands:
                                   /status) P+201..P+200+N (default P=$DEFAULT_BASE_PORT).
                                   --tls: mutual TLS on every port; the certificates go to
                                   DIR/tls (ca.pem; admin.pem/.key with every permission,
-                                  app.pem/.key), and scripts/coffer uses them
+                                  app.pem/.key with read and write on every user), and
+                                  scripts/coffer uses them
                                   (COFFER_TLS_DIR=DIR/tls, COFFER_PRINCIPAL=admin|app).
                                   A DIR made by 'coffer restore' (it holds a RESTORED
                                   marker) becomes a new cluster of its restored nodes.
@@ -502,6 +503,10 @@ cmd_up() {
     done
     ((${#started[@]} > 0)) && wait_until_serving "${started[@]}"
     wait_for_leader
+    if [[ -n $TLS && -z $existing ]]; then
+        # 'admin' has every permission (the nodes' tls.admins); 'app' may read and write every user.
+        coffer_cli access grant app read,write >/dev/null || die "could not grant app read and write"
+    fi
     load_members
     local line client
     for line in "${MEMBERS[@]}"; do

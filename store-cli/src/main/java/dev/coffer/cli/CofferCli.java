@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             BackupCommand.class,
             RestoreCommand.class,
             CertsCommand.class,
+            AccessCommand.class,
             CommandLine.HelpCommand.class,
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -50,6 +51,7 @@ import picocli.CommandLine.Spec;
             "1:error (cluster unavailable, version conflict, corrupt data, ...)",
             "2:usage error (bad arguments, no endpoints given)",
             "3:the object was not found",
+            "4:permission denied (the principal of the client's certificate may not do this)",
         })
 public final class CofferCli implements Callable<Integer> {
     @Mixin

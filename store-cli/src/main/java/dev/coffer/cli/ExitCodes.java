@@ -2,6 +2,7 @@ package dev.coffer.cli;
 
 import dev.coffer.client.InvalidArgumentException;
 import dev.coffer.client.NotFoundException;
+import dev.coffer.client.PermissionDeniedException;
 import dev.coffer.client.ValueTooLargeException;
 
 /** The process exit codes of {@code coffer}, and which failure leads to which. */
@@ -12,6 +13,8 @@ public final class ExitCodes {
     /** The command line (or a value the node rejected as malformed) was wrong. */
     public static final int USAGE = 2;
     public static final int NOT_FOUND = 3;
+    /** The principal of the client's certificate may not do this. */
+    public static final int PERMISSION_DENIED = 4;
 
     private ExitCodes() {
     }
@@ -20,6 +23,9 @@ public final class ExitCodes {
     public static int forFailure(Throwable failure) {
         if (failure instanceof NotFoundException) {
             return NOT_FOUND;
+        }
+        if (failure instanceof PermissionDeniedException) {
+            return PERMISSION_DENIED;
         }
         // A value above the node's limit is not a mistake on the command line (the client models
         // it as an invalid argument, hence the check first).

@@ -240,6 +240,33 @@ public final class CofferClient implements AutoCloseable {
         }
     }
 
+    // --------------------------------------------------------------------------------- access
+
+    /** The cluster's access policy (needs the admin permission). */
+    public List<AccessGrant> accessPolicy() {
+        String what = "access list";
+        return await(() -> Futures.map(read(Requests.accessList(), ReadOptions.linearizable(), what),
+                response -> Responses.accessResult(response, what)), false);
+    }
+
+    /** Adds {@code change}'s permissions for its principal on its user prefix; returns the policy after. */
+    public List<AccessGrant> grant(AccessGrant change) {
+        return changeAccess(change, true);
+    }
+
+    /** Takes {@code change}'s permissions away from its principal on its user prefix; returns the policy after. */
+    public List<AccessGrant> revoke(AccessGrant change) {
+        return changeAccess(change, false);
+    }
+
+    private List<AccessGrant> changeAccess(AccessGrant change, boolean grant) {
+        Arguments.requireNonNull(change, "access change");
+        WriteId writeId = writes.next();
+        String what = (grant ? "grant to " : "revoke from ") + change.principal();
+        return await(() -> Futures.map(write(Requests.accessChange(change, grant, writeId), writeId, what),
+                response -> Responses.accessResult(response, what)), true);
+    }
+
     // ----------------------------------------------------------------------------------- head
 
     /** The metadata of {@code key}, or empty when it does not exist. */

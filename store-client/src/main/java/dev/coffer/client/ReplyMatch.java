@@ -64,6 +64,7 @@ final class ReplyMatch {
             case VERSIONS -> Response.ResultCase.VERSIONS;
             case UNDELETE -> Response.ResultCase.UNDELETE;
             case RESTORE_USER -> Response.ResultCase.RESTORE_USER;
+            case ACCESS -> Response.ResultCase.ACCESS;
             case OP_NOT_SET -> null;
         };
     }

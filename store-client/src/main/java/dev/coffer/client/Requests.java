@@ -68,6 +68,26 @@ final class Requests {
                 .setWriteId(writeId)).build();
     }
 
+    static Request accessList() {
+        return Request.newBuilder().setAccess(dev.coffer.proto.AccessRequest.newBuilder()
+                .setList(dev.coffer.proto.AccessList.getDefaultInstance())).build();
+    }
+
+    static Request accessChange(AccessGrant change, boolean grant, WriteId writeId) {
+        dev.coffer.proto.AccessGrant proto = dev.coffer.proto.AccessGrant.newBuilder()
+                .setPrincipal(change.principal())
+                .addAllPermissions(change.permissions().stream()
+                        .map(p -> dev.coffer.proto.Permission.valueOf(p.name())).sorted().toList())
+                .setUserPrefix(change.userPrefix()).build();
+        dev.coffer.proto.AccessRequest.Builder request = dev.coffer.proto.AccessRequest.newBuilder().setWriteId(writeId);
+        if (grant) {
+            request.setGrant(proto);
+        } else {
+            request.setRevoke(proto);
+        }
+        return Request.newBuilder().setAccess(request).build();
+    }
+
     static Request head(String user, String key, ReadOptions options) {
         return Request.newBuilder().setHead(HeadRequest.newBuilder()
                 .setUser(user)

@@ -31,6 +31,7 @@ final class Responses {
             case VALUE_TOO_LARGE -> new ValueTooLargeException(message);
             case CORRUPT_DATA -> new CorruptDataException(message);
             case WRITE_ID_REUSED -> new WriteIdReusedException(message);
+            case PERMISSION_DENIED -> new PermissionDeniedException(message);
             case UNAVAILABLE, NOT_LEADER, OVERLOADED ->
                     new UnavailableException(response.getStatus().name(), message, false);
             case UNRECOGNIZED -> new CofferException(ClientReasons.MALFORMED_RESPONSE,
@@ -98,6 +99,17 @@ final class Responses {
     static dev.coffer.proto.RestoreUserResult restoreUserResult(Response response, String what) {
         requireResult(response, Response.ResultCase.RESTORE_USER, what);
         return response.getRestoreUser();
+    }
+
+    static List<AccessGrant> accessResult(Response response, String what) {
+        requireResult(response, Response.ResultCase.ACCESS, what);
+        return response.getAccess().getPolicy().getGrantsList().stream()
+                .map(g -> new AccessGrant(g.getPrincipal(), g.getPermissionsList().stream()
+                        .filter(p -> p != dev.coffer.proto.Permission.UNRECOGNIZED
+                                && p != dev.coffer.proto.Permission.PERMISSION_UNSPECIFIED)
+                        .map(p -> AccessGrant.Permission.valueOf(p.name()))
+                        .collect(java.util.stream.Collectors.toSet()), g.getUserPrefix()))
+                .toList();
     }
 
     static NodeStatus statusResult(Response response, String what) {

@@ -6,6 +6,7 @@ import dev.coffer.node.admin.NodeMetrics;
 import dev.coffer.node.admin.StatusReporter;
 import dev.coffer.node.backup.BackupInstall;
 import dev.coffer.node.backup.BackupService;
+import dev.coffer.node.net.AccessControl;
 import dev.coffer.node.net.ClientServer;
 import dev.coffer.node.net.DiskSpace;
 import dev.coffer.node.net.RequestProcessor;
@@ -152,7 +153,8 @@ public final class CofferNode implements AutoCloseable {
     ReadIndex readIndex = new ReadIndex(raft, writes::barrier, rounds, stateMachine.appliedIndexWatch(),
         READ_APPLY_TIMEOUT);
     RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, maintenance,
-        statusWorker, diskSpace, metrics, statusReporter, membership, backups, readIndex);
+        statusWorker, diskSpace, metrics, statusReporter, membership, backups, readIndex)
+        .withAccessControl(new AccessControl(tls.isPresent(), config.tlsAdmins(), stateMachine::accessPolicy, metrics));
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {

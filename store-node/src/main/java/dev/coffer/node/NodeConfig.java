@@ -76,6 +76,7 @@ public final class NodeConfig {
   private final long sessionExpiryMillis;
   private final TlsFiles tls;
   private final Duration tlsReload;
+  private final java.util.Set<String> tlsAdmins;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false, null);
@@ -116,6 +117,8 @@ public final class NodeConfig {
         MIN_SESSION_EXPIRY_SECONDS, String.valueOf(MIN_SESSION_EXPIRY_SECONDS)) * 1000;
     this.tls = tlsFiles(p);
     this.tlsReload = Duration.ofSeconds(longValue(p, "tls.reload.seconds", 60));
+    this.tlsAdmins = java.util.Arrays.stream(p.getProperty("tls.admins", "admin").split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -333,6 +336,8 @@ public final class NodeConfig {
   public long versionRetentionMillis() { return versionRetentionMillis; }
   /** The node's TLS files, when every port runs mutual TLS; empty for plain text. */
   public Optional<TlsFiles> tls() { return Optional.ofNullable(tls); }
+  /** With TLS on: the principals that have every permission, whatever the replicated policy says. */
+  public java.util.Set<String> tlsAdmins() { return tlsAdmins; }
   /** How often the TLS files are checked for a rotation. */
   public Duration tlsReload() { return tlsReload; }
   /** After how long without a write a client's exactly-once records are forgotten. */

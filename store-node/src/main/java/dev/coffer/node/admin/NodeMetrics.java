@@ -27,6 +27,11 @@ public final class NodeMetrics implements AutoCloseable {
   }
 
   /** One answered client request: its operation ("put", "get", ...), status, time and sizes. */
+  /** A request refused for its principal's permissions. */
+  public void permissionDenied(String op) {
+    registry.counter(name("coffer_permission_denied_total", "op", op)).inc();
+  }
+
   public void request(String op, Status status, long nanos, long bytesIn, long bytesOut) {
     registry.timer(name("coffer_request_duration_seconds", "op", op)).update(nanos, TimeUnit.NANOSECONDS);
     registry.counter(name("coffer_requests_total", "op", op, "status", status.name())).inc();

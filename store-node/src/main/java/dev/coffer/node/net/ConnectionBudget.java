@@ -1,6 +1,10 @@
 package dev.coffer.node.net;
 
+import dev.coffer.client.TlsMaterial;
 import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslHandler;
+import java.util.Optional;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -25,6 +29,27 @@ final class ConnectionBudget implements RequestContext {
   private int pausedFor; // event loop only
   private volatile Runnable onRelease = () -> { };
   private final AtomicBoolean maintenance = new AtomicBoolean();
+
+  private volatile Optional<String> principal;
+
+  /** The CN of the certificate the client presented in the TLS handshake (which precedes every request). */
+  @Override
+  public Optional<String> principal() {
+    Optional<String> known = principal;
+    if (known == null) {
+      SslHandler tls = channel.pipeline().get(SslHandler.class);
+      known = Optional.empty();
+      if (tls != null) {
+        try {
+          known = Optional.of(TlsMaterial.commonName(tls.engine().getSession().getPeerPrincipal()));
+        } catch (SSLPeerUnverifiedException e) {
+          known = Optional.of(""); // TLS without a verified peer: a principal no grant names
+        }
+      }
+      principal = known;
+    }
+    return known;
+  }
 
   ConnectionBudget(Channel channel, ByteBudget node, ClientLimits limits) {
     this.channel = channel;

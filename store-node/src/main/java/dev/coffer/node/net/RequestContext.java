@@ -1,5 +1,6 @@
 package dev.coffer.node.net;
 
+import java.util.Optional;
 /** What a request's processing may ask about the client connection it came from. */
 public interface RequestContext {
   /** For requests from inside the node or tests: always room, never gone. */
@@ -41,4 +42,9 @@ public interface RequestContext {
 
   /** Gives the slot back once the maintenance work is done or refused. */
   void endMaintenance();
+
+  /** The principal the client's TLS certificate names (its CN); empty without TLS. */
+  default Optional<String> principal() {
+    return Optional.empty();
+  }
 }

@@ -52,6 +52,7 @@ public final class RequestProcessor {
   private final Executor maintenance;
   private final Executor statusWorker;
   private final ReadIndex readIndex;
+  private AccessControl access;
 
   /**
    * {@code localReads} runs reads of local state; {@code maintenance} runs scrubs (a whole-store
@@ -85,6 +86,12 @@ public final class RequestProcessor {
         membership, backups, null);
   }
 
+  /** With TLS on: who may do what (see AccessControl). */
+  public RequestProcessor withAccessControl(AccessControl access) {
+    this.access = access;
+    return this;
+  }
+
   public CompletableFuture<Response> process(Request request) {
     return process(request, RequestContext.NONE);
   }
@@ -108,7 +115,8 @@ public final class RequestProcessor {
   private CompletableFuture<Response> answer(Request request, RequestContext client) {
     CompletableFuture<Response> answer;
     try {
-      answer = dispatch(request, client);
+      Optional<Response> denied = access == null ? Optional.empty() : access.check(client.principal(), request);
+      answer = denied.isPresent() ? done(denied.get()) : dispatch(request, client);
     } catch (RejectedExecutionException e) {
       answer = done(overloaded("too much maintenance work is queued on node " + config.nodeId()));
     } catch (RuntimeException e) {
@@ -139,6 +147,10 @@ public final class RequestProcessor {
       case RESTORE_USER -> write(Validation.checkUser(request.getRestoreUser().getUser())
               .or(() -> Validation.checkWriteId(request.getRestoreUser().getWriteId())).map(RequestProcessor::invalid),
           Command.newBuilder().setRestoreUser(request.getRestoreUser()).build(), true);
+      case ACCESS -> request.getAccess().hasList()
+          ? read(request, client, false, Optional.empty())
+          : write(Validation.checkWriteId(request.getAccess().getWriteId()).map(RequestProcessor::invalid),
+              Command.newBuilder().setAccess(request.getAccess()).build(), false);
       case LIST -> read(request, client, request.getList().getStaleOk(),
           Validation.checkUser(request.getList().getUser()));
       case USAGE -> read(request, client, request.getUsage().getStaleOk(),

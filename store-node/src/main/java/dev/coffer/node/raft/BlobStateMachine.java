@@ -411,6 +411,11 @@ public final class BlobStateMachine extends BaseStateMachine {
     return digests.at(index);
   }
 
+  /** The replicated access policy as this node last applied it. */
+  public dev.coffer.proto.AccessPolicy accessPolicy() {
+    return withStore(BlobStore::accessPolicy);
+  }
+
   /** The digest of this node's current state, and the applied index it reflects (one snapshot of the store). */
   public dev.coffer.proto.DigestResult currentDigest() {
     storeLock.readLock().lock();

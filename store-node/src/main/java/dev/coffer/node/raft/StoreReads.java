@@ -46,6 +46,7 @@ final class StoreReads {
           reply.setList(view.list(list.getUser(), list.getPrefix(), list.getStartAfter(), limit));
         }
         case USAGE -> reply.setUsage(view.usage(request.getUsage().getUser()));
+        case ACCESS -> reply.setAccess(dev.coffer.proto.AccessResult.newBuilder().setPolicy(view.accessPolicy()));
         default -> reply.setStatus(Status.UNKNOWN_OPERATION).setErrorMessage("not a read: " + request.getOpCase());
       }
       return reply.build();

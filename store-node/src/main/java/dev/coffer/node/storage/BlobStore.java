@@ -1,6 +1,7 @@
 package dev.coffer.node.storage;
 
 import com.google.protobuf.ByteString;
+import dev.coffer.proto.AccessPolicy;
 import dev.coffer.proto.GetResult;
 import dev.coffer.proto.ListResult;
 import dev.coffer.proto.LogEntry;
@@ -51,6 +52,8 @@ public final class BlobStore implements AutoCloseable {
   private final ColumnFamilies cf;
   private final WriteOptions writeOptions;
   private volatile AppliedPosition applied;
+  /** The replicated access policy, read at open and after each entry that changes it. */
+  private volatile AccessPolicy accessPolicy;
   private volatile boolean closed;
 
   private BlobStore(Path dbDir, StoreOptions options, RocksDB db, List<ColumnFamilyHandle> handles) {
@@ -61,6 +64,7 @@ public final class BlobStore implements AutoCloseable {
     this.cf = ColumnFamilies.of(handles);
     try (ReadView view = new ReadView(db, cf)) {
       this.applied = view.appliedPosition();
+      this.accessPolicy = view.accessPolicy();
     }
     this.writeOptions = new WriteOptions().setDisableWAL(true);
   }
@@ -139,11 +143,21 @@ public final class BlobStore implements AutoCloseable {
       batch.put(cf.defaults(), StoreKeys.APPLIED_POSITION, position.encode());
       db.write(writeOptions, batch);
       applied = position;
+      if (applier.accessChanged()) {
+        try (ReadView view = readView()) {
+          accessPolicy = view.accessPolicy();
+        }
+      }
       return responses;
     } catch (RocksDBException e) {
       throw new StorageException(
           "RocksDB write of entry " + index + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** The replicated access policy as of the last applied entry. */
+  public AccessPolicy accessPolicy() {
+    return accessPolicy;
   }
 
   /** A consistent view for several reads that must agree (close it after use). */

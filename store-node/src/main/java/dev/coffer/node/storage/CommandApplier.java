@@ -3,6 +3,10 @@ package dev.coffer.node.storage;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Parser;
+import dev.coffer.proto.AccessGrant;
+import dev.coffer.proto.AccessPolicy;
+import dev.coffer.proto.AccessRequest;
+import dev.coffer.proto.AccessResult;
 import dev.coffer.proto.Command;
 import dev.coffer.proto.DeleteRequest;
 import dev.coffer.proto.DeleteResult;
@@ -41,6 +45,7 @@ final class CommandApplier {
   private final boolean versionsStamped;
   private final ClientSessions sessions;
   private final Optional<Long> sessionExpiryMillis;
+  private boolean accessChanged;
 
   /**
    * {@code retentionMillis}: how long the entry's superseded versions are kept; empty for an
@@ -130,6 +135,8 @@ final class CommandApplier {
         return undelete(command.getUndelete());
       case RESTORE_USER:
         return restoreUser(command.getRestoreUser());
+      case ACCESS:
+        return access(command.getAccess());
       case DIGEST_MARKER:
         return Response.newBuilder().setStatus(Status.OK).setAppliedIndex(index).build();
       default:
@@ -217,6 +224,28 @@ final class CommandApplier {
         .setRestoreUser(UserRestore.step(objects, cf, restore)).build();
   }
 
+  private Response access(AccessRequest request) throws RocksDBException {
+    byte[] stored = reads.get(cf.defaults(), StoreKeys.ACCESS_POLICY);
+    AccessPolicy policy = stored == null ? AccessPolicy.getDefaultInstance()
+        : parse(AccessPolicy.parser(), stored, "access policy");
+    AccessGrant change = request.hasGrant() ? request.getGrant() : request.getRevoke();
+    if (request.hasGrant() || request.hasRevoke()) {
+      Optional<String> invalid = AccessPolicies.check(change);
+      if (invalid.isPresent()) {
+        return failure(Status.INVALID_ARGUMENT, invalid.get());
+      }
+      policy = request.hasGrant() ? AccessPolicies.grant(policy, change) : AccessPolicies.revoke(policy, change);
+      batch.put(cf.defaults(), StoreKeys.ACCESS_POLICY, policy.toByteArray());
+      accessChanged = true;
+    }
+    return Response.newBuilder().setStatus(Status.OK).setAccess(AccessResult.newBuilder().setPolicy(policy)).build();
+  }
+
+  /** Whether a command of this entry changed the access policy. */
+  boolean accessChanged() {
+    return accessChanged;
+  }
+
   /** The if_version condition: 0 means none; otherwise the key must exist at that version. */
   private static Optional<String> versionConflict(long ifVersion, ObjectMeta current) {
     if (ifVersion == 0) {
@@ -251,6 +280,8 @@ final class CommandApplier {
         return command.getUndelete().getWriteId();
       case RESTORE_USER:
         return command.getRestoreUser().getWriteId();
+      case ACCESS:
+        return command.getAccess().getWriteId();
       default:
         return WriteId.getDefaultInstance();
     }

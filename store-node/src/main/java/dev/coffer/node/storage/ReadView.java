@@ -4,6 +4,7 @@ import static dev.coffer.node.storage.CommandApplier.parse;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.coffer.proto.AccessPolicy;
 import dev.coffer.proto.GetResult;
 import dev.coffer.proto.KeptVersion;
 import dev.coffer.proto.VersionInfo;
@@ -47,6 +48,12 @@ public final class ReadView implements AutoCloseable {
   AppliedPosition appliedPosition() {
     return AppliedPosition.decode(
         read(cf.defaults(), StoreKeys.APPLIED_POSITION, "applied position"));
+  }
+
+  /** The replicated access policy; empty when no grant was ever made. */
+  public AccessPolicy accessPolicy() {
+    byte[] stored = read(cf.defaults(), StoreKeys.ACCESS_POLICY, "access policy");
+    return stored == null ? AccessPolicy.getDefaultInstance() : parse(AccessPolicy.parser(), stored, "access policy");
   }
 
   /** The log index of the last entry this view reflects; 0 for an empty store. */

@@ -61,6 +61,8 @@ final class StoreKeys {
   }
 
   static final byte[] APPLIED_POSITION = "applied-position".getBytes(StandardCharsets.US_ASCII);
+  /** In the default family: the replicated access policy (serialized AccessPolicy). */
+  static final byte[] ACCESS_POLICY = "access-policy".getBytes(StandardCharsets.US_ASCII);
 
   private static final byte SEPARATOR = 0;
 

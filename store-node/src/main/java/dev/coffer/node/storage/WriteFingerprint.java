@@ -34,6 +34,7 @@ final class WriteFingerprint {
   private static final byte DELETE = 'D';
   private static final byte UNDELETE = 'U';
   private static final byte RESTORE_USER = 'R';
+  private static final byte ACCESS = 'A';
 
   private WriteFingerprint() {}
 
@@ -49,6 +50,11 @@ final class WriteFingerprint {
             start(UNDELETE, command.getUndelete().getUser(), command.getUndelete().getKey()).digest());
       case RESTORE_USER:
         return of(command.getRestoreUser());
+      case ACCESS: {
+        MessageDigest sha256 = start(ACCESS, "", ByteString.EMPTY);
+        sha256.update(command.getAccess().toBuilder().clearWriteId().build().toByteArray());
+        return UnsafeByteOperations.unsafeWrap(sha256.digest());
+      }
       default:
         return ByteString.EMPTY;
     }
