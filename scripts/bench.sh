@@ -25,7 +25,7 @@ DEFAULT_WARMUP=5s
 
 usage() {
     cat <<EOF
-Usage: bench.sh [--endpoints H:P,...] [--base-port P] [--versions on|off] [coffer bench options...]
+Usage: bench.sh [--endpoints H:P,...] [--base-port P] [--versions on|off] [--tls] [coffer bench options...]
        bench.sh --matrix [--repeats N] [--sizes 1k,64k,1m] [--in-flight 1,64] [--workloads put,get]
                 [--duration 10s] [--warmup 5s] [--endpoints H:P,...] [--base-port P]
                 [other coffer bench options...]
@@ -38,6 +38,8 @@ $((DEFAULT_BASE_PORT + 1))-$((DEFAULT_BASE_PORT + 3)), Raft $((DEFAULT_BASE_PORT
 directory when done, also when interrupted or failing. With --endpoints it only runs the
 benchmark against those nodes. --versions off starts that cluster with versions.retention.seconds=0
 (no earlier versions kept: compare with the default, on, for what undo costs the write path).
+--tls starts it with mutual TLS on every port (cluster.sh up --tls) and benchmarks as the
+principal app (read and write on every user).
 
 One run: every other option goes to 'coffer bench'. Its defaults make a quick run: --workload
 put, --value-size 1k, --in-flight 16, --duration 10s after --warmup 3s. The report goes to
@@ -96,6 +98,9 @@ needs_value() {
     (($2 >= 2)) || usage_error "$1 needs a value"
 }
 
+TLS=""
+TLS_ARGS=()
+
 # --versions on|off: the started cluster keeps superseded versions (the default, 7 days) or none.
 set_versions() {
     case $1 in
@@ -120,6 +125,7 @@ parse_arguments() {
             --endpoints=*) ENDPOINTS=${1#*=}; shift ;;
             --base-port) needs_value "$1" $#; BASE_PORT=$2; shift 2 ;;
             --base-port=*) BASE_PORT=${1#*=}; shift ;;
+            --tls) TLS=yes; shift ;;
             --versions) needs_value "$1" $#; set_versions "$2"; shift 2 ;;
             --versions=*) set_versions "${1#*=}"; shift ;;
             *)
@@ -201,8 +207,9 @@ start_cluster() {
     CLUSTER_DIR=$WORK_DIR/cluster-$1
     echo "bench.sh: starting a 3-node cluster in $CLUSTER_DIR (base port $BASE_PORT) ..." >&2
     # 'up' returns once every node serves and a leader is elected.
-    cluster up --dir "$CLUSTER_DIR" --base-port "$BASE_PORT" >&2 || die "the cluster did not start"
+    cluster up --dir "$CLUSTER_DIR" --base-port "$BASE_PORT" ${TLS:+--tls} >&2 || die "the cluster did not start"
     ENDPOINTS=$(cluster endpoints --dir "$CLUSTER_DIR")
+    [[ -z $TLS ]] || TLS_ARGS=(--tls-dir "$CLUSTER_DIR/tls" --principal app)
 }
 
 # Prints the end of every node's log: after a failed run they say why.
@@ -253,7 +260,7 @@ BENCH_PID=""
 # Runs coffer bench in the background and waits for it: a signal to this script is then handled
 # at once (on_exit stops the run) instead of after the run.
 coffer_bench() {
-    java "${BENCH_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "$ENDPOINTS" bench "$@" &
+    java "${BENCH_JAVA_OPTS[@]}" -jar "$CLI_JAR" --endpoints "$ENDPOINTS" "${TLS_ARGS[@]+"${TLS_ARGS[@]}"}" bench "$@" &
     BENCH_PID=$!
     local code=0
     wait "$BENCH_PID" || code=$?
