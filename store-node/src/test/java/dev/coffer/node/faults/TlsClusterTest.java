@@ -45,8 +45,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A cluster of real node processes with mutual TLS on every port: clients with the cluster's
  * certificates are served, and everyone else is refused on the client, Raft and admin ports —
  * plain text, another CA, an expired certificate, and on the Raft port a certificate of the
- * cluster's own CA that names no member. The cluster keeps its acknowledged writes across a
- * kill -9 of its leader.
+ * cluster's own CA that names no member. A CA added to the nodes' CA file is trusted without a
+ * restart. The cluster keeps its acknowledged writes across a kill -9 of its leader.
  */
 class TlsClusterTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -55,12 +55,11 @@ class TlsClusterTest {
   Path dir;
   ProcessCluster cluster;
   CofferClient admin;
+  final List<CofferClient> others = new java.util.ArrayList<>();
 
   @AfterEach
   void tearDown() {
-    if (admin != null) {
-      admin.close();
-    }
+    others.forEach(CofferClient::close); // admin among them
     if (cluster != null) {
       cluster.close();
     }
@@ -80,7 +79,7 @@ class TlsClusterTest {
     CertificateIssuer.createCa(otherCa, Duration.ofDays(2)).issueClient("admin", now.minusSeconds(60),
         now.plus(Duration.ofDays(1)));
 
-    cluster = ProcessCluster.startTls(dir.resolve("cluster"), 3, tls);
+    cluster = ProcessCluster.startTls(dir.resolve("cluster"), 3, tls, Map.of("tls.reload.seconds", "1"));
     admin = client(TlsFiles.inDirectory(tls, "admin"));
     admin.put("alice", "photo", "hello over TLS".getBytes(StandardCharsets.UTF_8));
     assertArrayEquals("hello over TLS".getBytes(StandardCharsets.UTF_8), admin.get("alice", "photo").value());
@@ -105,6 +104,19 @@ class TlsClusterTest {
         "plain HTTP to the admin port");
     assertThrows(IOException.class, () -> adminStatus(health, trustOnly(tls)), "HTTPS without a client certificate");
 
+    // Rotation without a restart: a certificate of a second CA is refused until the nodes' CA file
+    // also holds that CA, then served.
+    Path secondCa = dir.resolve("second-ca");
+    CertificateIssuer.createCa(secondCa, Duration.ofDays(2)).issueClient("admin", now.minusSeconds(60),
+        now.plus(Duration.ofDays(1)));
+    TlsFiles rotated = new TlsFiles(tls.resolve("ca.pem"), secondCa.resolve("admin.pem"), secondCa.resolve("admin.key"));
+    assertRefused(() -> client(rotated).get("alice", "photo"), "a certificate of a CA the nodes do not trust yet");
+    java.nio.file.Files.writeString(tls.resolve("ca.pem"), java.nio.file.Files.readString(secondCa.resolve("ca.pem")),
+        java.nio.file.StandardOpenOption.APPEND);
+    Thread.sleep(2_500); // more than tls.reload.seconds
+    assertArrayEquals("hello over TLS".getBytes(StandardCharsets.UTF_8), client(rotated).get("alice", "photo").value(),
+        "served once the nodes re-read their CA file, without a restart");
+
     // A kill -9 of the leader: a new one is elected over TLS and every acknowledged write stays.
     cluster.kill(leader);
     admin.put("alice", "after", "the leader died".getBytes(StandardCharsets.UTF_8));
@@ -120,7 +132,9 @@ class TlsClusterTest {
     if (files != null) {
       builder.tls(files);
     }
-    return builder.build();
+    CofferClient client = builder.build();
+    others.add(client);
+    return client;
   }
 
   private static void assertRefused(Runnable call, String who) {

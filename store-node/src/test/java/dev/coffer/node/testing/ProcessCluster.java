@@ -105,7 +105,13 @@ public final class ProcessCluster implements AutoCloseable {
    * {@code .key} and {@code tlsDir/ca.pem}; the cluster's own status client is {@code admin}.
    */
   public static ProcessCluster startTls(Path root, int size, Path tlsDir) throws Exception {
-    return startAll(new ProcessCluster(root, size, Map.of(), Optional.of(tlsDir)), true);
+    return startTls(root, size, tlsDir, Map.of());
+  }
+
+  /** As {@link #startTls(Path, int, Path)}, with {@code extraSettings} in every node's configuration. */
+  public static ProcessCluster startTls(Path root, int size, Path tlsDir, Map<String, String> extraSettings)
+      throws Exception {
+    return startAll(new ProcessCluster(root, size, extraSettings, Optional.of(tlsDir)), true);
   }
 
   /**
