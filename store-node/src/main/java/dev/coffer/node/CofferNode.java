@@ -153,8 +153,10 @@ public final class CofferNode implements AutoCloseable {
     ReadIndex readIndex = new ReadIndex(raft, writes::barrier, rounds, stateMachine.appliedIndexWatch(),
         READ_APPLY_TIMEOUT);
     RequestProcessor processor = new RequestProcessor(config, raft, writes, stateMachine, localReads, maintenance,
-        statusWorker, diskSpace, metrics, statusReporter, membership, backups, readIndex)
-        .withAccessControl(new AccessControl(tls.isPresent(), config.tlsAdmins(), stateMachine::accessPolicy, metrics));
+        statusWorker, diskSpace, metrics, statusReporter, membership, backups, readIndex);
+    AccessControl access = new AccessControl(tls.isPresent(), config.tlsAdmins(), config.tlsMetricsPrincipals(),
+        stateMachine::accessPolicy, metrics);
+    processor.withAccessControl(access);
     ClientServer clientServer = null;
     AdminServer adminServer = null;
     try {
@@ -164,7 +166,8 @@ public final class CofferNode implements AutoCloseable {
       metrics.gauge("coffer_tls_refused_connections_total", TlsRefusals::count);
       if (config.adminAddress().isPresent()) {
         adminServer = AdminServer.start(config.adminAddress().get(),
-            new NodeAdmin(config, raft, stateMachine, metrics, statusReporter), tls.map(NodeTls::serverContext));
+            new NodeAdmin(config, raft, stateMachine, metrics, statusReporter), tls.map(NodeTls::serverContext),
+            access::mayReadAdminPath);
       }
     } catch (RuntimeException e) {
       if (clientServer != null) {

@@ -77,6 +77,7 @@ public final class NodeConfig {
   private final TlsFiles tls;
   private final Duration tlsReload;
   private final java.util.Set<String> tlsAdmins;
+  private final java.util.Set<String> tlsMetricsPrincipals;
 
   private NodeConfig(Properties p, boolean bootstrap) {
     this(p, bootstrap, false, null);
@@ -117,8 +118,8 @@ public final class NodeConfig {
         MIN_SESSION_EXPIRY_SECONDS, String.valueOf(MIN_SESSION_EXPIRY_SECONDS)) * 1000;
     this.tls = tlsFiles(p);
     this.tlsReload = Duration.ofSeconds(longValue(p, "tls.reload.seconds", 60));
-    this.tlsAdmins = java.util.Arrays.stream(p.getProperty("tls.admins", "admin").split(","))
-        .map(String::trim).filter(s -> !s.isEmpty()).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    this.tlsAdmins = names(p.getProperty("tls.admins", "admin"));
+    this.tlsMetricsPrincipals = names(p.getProperty("tls.metrics.principals", ""));
     this.peers = Collections.unmodifiableMap(parsePeers(p));
     Peer self = peers.get(nodeId);
     if (self == null) {
@@ -248,6 +249,12 @@ public final class NodeConfig {
         Duration.ofMillis(intValue(p, "client.frame.timeout.ms", 30_000)));
   }
 
+  /** A comma-separated list of names, blanks dropped. */
+  private static java.util.Set<String> names(String list) {
+    return java.util.Arrays.stream(list.split(",")).map(String::trim).filter(name -> !name.isEmpty())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   /** tls.ca, tls.cert and tls.key: all three or none. */
   private static TlsFiles tlsFiles(Properties p) {
     String ca = p.getProperty("tls.ca", "").trim();
@@ -338,6 +345,8 @@ public final class NodeConfig {
   public Optional<TlsFiles> tls() { return Optional.ofNullable(tls); }
   /** With TLS on: the principals that have every permission, whatever the replicated policy says. */
   public java.util.Set<String> tlsAdmins() { return tlsAdmins; }
+  /** With TLS on: principals that may read the admin port's /metrics without the admin permission. */
+  public java.util.Set<String> tlsMetricsPrincipals() { return tlsMetricsPrincipals; }
   /** How often the TLS files are checked for a rotation. */
   public Duration tlsReload() { return tlsReload; }
   /** After how long without a write a client's exactly-once records are forgotten. */

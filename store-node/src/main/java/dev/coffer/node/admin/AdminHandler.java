@@ -1,6 +1,10 @@
 package dev.coffer.node.admin;
 
+import dev.coffer.client.TlsMaterial;
 import dev.coffer.node.tls.TlsRefusals;
+import io.netty.handler.ssl.SslHandler;
+import java.util.function.BiPredicate;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,9 +28,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String JSON = "application/json";
 
   private final AdminEndpoints endpoints;
+  private final BiPredicate<String, String> mayRead;
 
-  AdminHandler(AdminEndpoints endpoints) {
+  /** {@code mayRead}: whether a principal (the CN of the client's certificate; "" without TLS) may GET a path. */
+  AdminHandler(AdminEndpoints endpoints, BiPredicate<String, String> mayRead) {
     this.endpoints = endpoints;
+    this.mayRead = mayRead;
   }
 
   @Override
@@ -39,8 +46,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     String path = new QueryStringDecoder(request.uri()).path();
+    String principal = principal(ctx);
     if (!HttpMethod.GET.equals(request.method())) {
       response = respond(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain", "only GET\n");
+    } else if (!mayRead.test(principal, path)) {
+      response = respond(HttpResponseStatus.FORBIDDEN, "text/plain", "principal '" + principal + "' may not read "
+          + path + ": it needs the admin permission" + ("/metrics".equals(path) ? " or tls.metrics.principals" : "")
+          + "\n");
     } else {
       response = switch (path) {
         case "/metrics" -> respond(HttpResponseStatus.OK, PROMETHEUS, endpoints.metrics());
@@ -54,6 +66,19 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       };
     }
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** The CN of the client's certificate; "" without TLS. */
+  private static String principal(ChannelHandlerContext ctx) {
+    SslHandler tls = ctx.pipeline().get(SslHandler.class);
+    if (tls == null) {
+      return "";
+    }
+    try {
+      return TlsMaterial.commonName(tls.engine().getSession().getPeerPrincipal());
+    } catch (SSLPeerUnverifiedException e) {
+      return "";
+    }
   }
 
   private static FullHttpResponse respond(HttpResponseStatus status, String contentType, String body) {

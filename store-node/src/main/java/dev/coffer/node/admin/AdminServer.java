@@ -5,6 +5,7 @@ import dev.coffer.node.tls.NodeTls;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -27,9 +28,12 @@ public final class AdminServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** {@code tls}: HTTPS with client certificates required (no plain HTTP then), or empty for plain HTTP. */
-  public static AdminServer start(String hostPort, AdminEndpoints endpoints, Optional<SslContext> tls)
-      throws InterruptedException {
+  /**
+   * {@code tls}: HTTPS with client certificates required (no plain HTTP then), or empty for plain
+   * HTTP; {@code mayRead}: whether a principal may GET a path.
+   */
+  public static AdminServer start(String hostPort, AdminEndpoints endpoints, Optional<SslContext> tls,
+      BiPredicate<String, String> mayRead) throws InterruptedException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel channel = new ServerBootstrap()
@@ -44,7 +48,7 @@ public final class AdminServer implements AutoCloseable {
                 ch.pipeline().addLast(ssl);
               }
               ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 << 10),
-                  new AdminHandler(endpoints));
+                  new AdminHandler(endpoints, mayRead));
             }
           })
           .bind(NodeConfig.socketAddress(hostPort)).sync().channel();

@@ -28,12 +28,19 @@ public final class AccessControl {
 
   private final boolean enforced;
   private final Set<String> admins;
+  private final Set<String> metricsReaders;
   private final Supplier<AccessPolicy> policy;
   private final NodeMetrics metrics;
 
-  public AccessControl(boolean enforced, Set<String> admins, Supplier<AccessPolicy> policy, NodeMetrics metrics) {
+  /**
+   * {@code metricsReaders}: principals that may read the admin port's {@code /metrics} (a scraper)
+   * without the admin permission the admin port otherwise needs.
+   */
+  public AccessControl(boolean enforced, Set<String> admins, Set<String> metricsReaders, Supplier<AccessPolicy> policy,
+      NodeMetrics metrics) {
     this.enforced = enforced;
     this.admins = Set.copyOf(admins);
+    this.metricsReaders = Set.copyOf(metricsReaders);
     this.policy = policy;
     this.metrics = metrics;
   }
@@ -61,6 +68,17 @@ public final class AccessControl {
         + "' may not " + op + (required.user().isEmpty() ? "" : " for user " + required.user()) + ": it needs the "
         + required.permission().name().toLowerCase(Locale.ROOT) + " permission"
         + (required.user().isEmpty() ? "" : " on that user") + " (coffer access grant)").build());
+  }
+
+  /** Whether {@code principal} may GET {@code path} on the admin port: admins, and metrics readers for /metrics. */
+  public boolean mayReadAdminPath(String principal, String path) {
+    if (!enforced || has(principal, Permission.ADMIN, "")
+        || ("/metrics".equals(path) && metricsReaders.contains(principal))) {
+      return true;
+    }
+    metrics.permissionDenied("admin-port");
+    LOG.warn("Permission denied: principal={} op=GET {} on the admin port", principal, path);
+    return false;
   }
 
   private boolean has(String principal, Permission permission, String user) {

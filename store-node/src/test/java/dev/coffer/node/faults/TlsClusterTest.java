@@ -74,12 +74,15 @@ class TlsClusterTest {
       issuer.issueNode(node, List.of(), Duration.ofDays(1)); // n9: a valid node certificate of no member
     }
     issuer.issueClient("admin", now.minusSeconds(60), now.plus(Duration.ofDays(1)));
+    issuer.issueClient("app", now.minusSeconds(60), now.plus(Duration.ofDays(1)));
+    issuer.issueClient("scraper", now.minusSeconds(60), now.plus(Duration.ofDays(1)));
     issuer.issueClient("expired", now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)));
     Path otherCa = dir.resolve("other-ca");
     CertificateIssuer.createCa(otherCa, Duration.ofDays(2)).issueClient("admin", now.minusSeconds(60),
         now.plus(Duration.ofDays(1)));
 
-    cluster = ProcessCluster.startTls(dir.resolve("cluster"), 3, tls, Map.of("tls.reload.seconds", "1"));
+    cluster = ProcessCluster.startTls(dir.resolve("cluster"), 3, tls,
+        Map.of("tls.reload.seconds", "1", "tls.metrics.principals", "scraper"));
     admin = client(TlsFiles.inDirectory(tls, "admin"));
     admin.put("alice", "photo", "hello over TLS".getBytes(StandardCharsets.UTF_8));
     assertArrayEquals("hello over TLS".getBytes(StandardCharsets.UTF_8), admin.get("alice", "photo").value());
@@ -99,7 +102,13 @@ class TlsClusterTest {
 
     // The admin port: HTTPS with a certificate of the cluster; no plain HTTP, no HTTPS without one.
     String health = "https://" + cluster.adminAddress(leader) + "/health";
-    assertTrue(adminStatus(health, adminContext(TlsFiles.inDirectory(tls, "admin"))) > 0);
+    String metrics = "https://" + cluster.adminAddress(leader) + "/metrics";
+    assertTrue(adminStatus(health, adminContext(TlsFiles.inDirectory(tls, "admin"))) != 403, "admin reads /health");
+    assertEquals(403, adminStatus(health, adminContext(TlsFiles.inDirectory(tls, "app"))), "app is no admin");
+    assertEquals(200, adminStatus(metrics, adminContext(TlsFiles.inDirectory(tls, "scraper"))),
+        "a tls.metrics.principals certificate reads /metrics");
+    assertEquals(403, adminStatus("https://" + cluster.adminAddress(leader) + "/status",
+        adminContext(TlsFiles.inDirectory(tls, "scraper"))), "... and nothing else");
     assertThrows(IOException.class, () -> adminStatus("http://" + cluster.adminAddress(leader) + "/health", null),
         "plain HTTP to the admin port");
     assertThrows(IOException.class, () -> adminStatus(health, trustOnly(tls)), "HTTPS without a client certificate");
