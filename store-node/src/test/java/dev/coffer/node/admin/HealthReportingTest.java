@@ -65,7 +65,11 @@ class HealthReportingTest {
       String follower = cluster.ids().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
       cluster.node(follower).raft().division().close();
 
-      Await.until(follower + " unhealthy", Duration.ofSeconds(20), () -> get(follower, "/health").statusCode() == 503);
+      // Health turns 503 as soon as the server leaves RUNNING (CLOSING first): wait for the close to finish.
+      Await.until(follower + " unhealthy, its Raft server closed", Duration.ofSeconds(20), () -> {
+        HttpResponse<String> health = get(follower, "/health");
+        return health.statusCode() == 503 && health.body().contains("\"raftState\":\"CLOSED\"");
+      });
       String body = get(follower, "/health").body();
       assertTrue(body.contains("\"healthy\":false"), body);
       assertTrue(body.contains("Raft server is CLOSED, not RUNNING"), body);
